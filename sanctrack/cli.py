@@ -1,0 +1,230 @@
+"""The `sanctrack` command line: a group of verbs, each with help text and an example."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from sanctrack.settings import SEEDS_DIR, configure_prefect_environment, load_settings
+
+
+def _examples(*lines: str) -> str:
+    return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(epilog=_examples("sanctrack run news seeds/", "sanctrack query \"select * from sanctioned_persons\""))
+@click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="SANCTRACK_DB",
+    default=None, help="Warehouse file (env SANCTRACK_DB; default data/sanctrack.duckdb).",
+)
+@click.version_option(package_name="sanctrack")
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None) -> None:
+    """sanctrack: sanctions mentions from news and official lists, in a DuckDB warehouse."""
+    ctx.obj = {"db_path": db_path or load_settings().db_path}
+
+
+@main.group(epilog=_examples("sanctrack run news", "sanctrack run news https://example.org/article.html"))
+def run() -> None:
+    """Run a flow (Prefect, local mode) that loads the warehouse."""
+
+
+@run.command("news", epilog=_examples("sanctrack run news", "sanctrack run news articles/ 'feeds/*.html'"))
+@click.argument("sources", nargs=-1)
+@click.option("--batch-size", default=200, show_default=True, help="Documents per extract/validate/load batch.")
+@click.pass_obj
+def run_news_command(obj: dict, sources: tuple[str, ...], batch_size: int) -> None:
+    """Load news documents (files, directories, globs, http(s) URLs; default seeds/) into the warehouse.
+
+    Each document is read, reduced to its article text, searched for sanctions mentions,
+    validated and loaded in one transaction; documents that fail are reported and skipped.
+    """
+    configure_prefect_environment()
+    from sanctrack.flows.news import news_flow
+    from sanctrack.warehouse.db import WarehouseError
+
+    db_path = obj["db_path"]
+    try:
+        result = news_flow(list(sources) or [str(SEEDS_DIR)], str(db_path), batch_size)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    for error in result["errors"]:
+        click.secho(f"skipped {error['source']}: {error['message']}", fg="yellow", err=True)
+    _print_run_mentions(db_path, result["document_ids"])
+    counts = result["counts"]
+    click.echo(
+        f"run {result['run_id']} {result['status']}: {counts.get('documents_read', 0)} documents read "
+        f"({counts.get('documents_added', 0)} new, {counts.get('documents_skipped', 0)} unchanged), "
+        f"{counts.get('mentions_added', 0)} mentions added, {counts.get('quarantined', 0)} rows quarantined, "
+        f"{len(result['errors'])} sources failed"
+    )
+    click.echo(f"warehouse: {Path(db_path).resolve()}")
+    if result["status"] == "partial" and not result["document_ids"]:
+        sys.exit(1)
+
+
+def _print_run_mentions(db_path: Path, document_ids: list[str]) -> None:
+    from sanctrack.warehouse.db import connect
+
+    con = connect(db_path, read_only=True)
+    try:
+        con.execute("create temp table run_documents (document_id varchar)")
+        con.executemany("insert into run_documents values (?)", [[d] for d in document_ids])
+        relation = con.sql(
+            """
+            select
+                coalesce(m.name, substr(d.text, m.span_start + 1, m.span_end - m.span_start)) as target,
+                m.entity_type as type, m.count, m.role, m.affiliation, m.authority, m.action,
+                m.is_rosatom_linked as rosatom,
+            from mentions as m
+            join documents as d using (document_id)
+            where m.document_id in (select document_id from run_documents)
+            order by d.source_uri, m.span_start
+            """
+        )
+        _print_table(relation.columns, relation.fetchall(), title="Sanctions mentions found")
+    finally:
+        con.close()
+
+
+def _print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console(width=max(shutil.get_terminal_size().columns, 120)).print(table)
+
+
+@main.command(epilog=_examples("sanctrack extract seeds/news/", "sanctrack extract article.html --format jsonl"))
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def extract(paths: tuple[str, ...], fmt: str) -> None:
+    """Extract sanctions mentions from files or directories (no database, no Prefect).
+
+    jsonl gives one object per mention: doc, name, entity_type, count, role, affiliation,
+    authority, action, rosatom_linked, sentence, start, end, confidence, cue.
+    """
+    from sanctrack.documents import SourceError, read_documents
+    from sanctrack.extract import extract_mentions
+
+    records, failed = [], 0
+    for item in read_documents(paths):
+        if isinstance(item, SourceError):
+            failed += 1
+            click.secho(f"skipped {item}", fg="yellow", err=True)
+            continue
+        for mention in extract_mentions(item.text):
+            record = mention.as_record(item.source_uri)
+            if fmt == "jsonl":
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                records.append(record)
+    if fmt == "table":
+        columns = ["doc", "name", "entity_type", "count", "role", "affiliation", "authority", "action",
+                   "rosatom_linked", "start", "end", "cue"]
+        _print_table(columns, [tuple(r[c] for c in columns) for r in records])
+    if failed:
+        sys.exit(1)
+
+
+@main.command(epilog=_examples(
+    "sanctrack query \"select name, role, authority from sanctioned_persons\"",
+    "sanctrack query \"select * from mentions_by_authority_action\" --format csv",
+))
+@click.argument("sql")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_obj
+def query(obj: dict, sql: str, fmt: str) -> None:
+    """Run SQL against the warehouse, opened read-only."""
+    import duckdb
+
+    from sanctrack.warehouse.db import WarehouseError, connect
+
+    try:
+        con = connect(obj["db_path"], read_only=True)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    try:
+        relation = con.sql(sql)
+        if relation is None:
+            _fail("the statement returned no rows to show (the warehouse is read-only here)")
+        columns, rows = relation.columns, relation.fetchall()
+    except duckdb.Error as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2))
+    else:
+        _print_table(columns, rows)
+
+
+@main.command(epilog=_examples("sanctrack export --format parquet --out exports/",
+                               "sanctrack export --format csv --out exports/ --table mentions"))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write to (default: SANCTRACK_EXPORT_DIR, data/exports).")
+@click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
+@click.pass_obj
+def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -> None:
+    """Export the warehouse's tables and views to CSV or Parquet, one file each."""
+    from sanctrack.warehouse.db import WarehouseError, connect
+    from sanctrack.warehouse.export import export_warehouse
+
+    out_dir = out_dir or load_settings().export_dir
+    try:
+        con = connect(obj["db_path"], read_only=True)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    try:
+        written = export_warehouse(con, out_dir, fmt, list(tables) or None)
+    except ValueError as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    for name, path, rows in written:
+        click.echo(f"{rows:>8,} rows  {path}")
+    click.echo(f"exports: {out_dir.resolve()}")
+
+
+@main.command(epilog=_examples("sanctrack evaluate --gold ../shared/corpus/dev",
+                               "sanctrack evaluate --gold ../shared/corpus/dev --floor tests/data/extraction_floor.json"))
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder with texts/ and gold.jsonl.")
+@click.option("--floor", "floor_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="JSON with the recorded strict_f1: fail when strict F1 drops more than 0.02 below it.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(gold_dir: Path, floor_file: Path | None, fmt: str) -> None:
+    """Score the extractor against labelled texts: strict and entity precision, recall, F1."""
+    from sanctrack.evaluate import evaluate_dir, render_report
+
+    report = evaluate_dir(gold_dir)
+    click.echo(json.dumps(report, indent=2, default=str) if fmt == "json" else render_report(report))
+    if floor_file is not None:
+        floor = json.loads(floor_file.read_text())["strict_f1"]
+        strict_f1 = report["strict"]["f1"]
+        if strict_f1 < floor - 0.02:
+            _fail(f"strict F1 {strict_f1:.3f} is more than 0.02 below the recorded floor {floor:.3f}")
+        click.echo(f"strict F1 {strict_f1:.3f} holds the floor {floor:.3f} (tolerance 0.02)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""Reading news documents from files, directories, globs and http(s) URLs.
+
+A source that cannot be read (missing, empty, binary, not UTF-8, an HTML page without
+article text, an HTTP error or time-out) becomes a `SourceError` naming the document and
+what is wrong; the other documents of the run go on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from sanctrack.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+# Files a directory or glob contributes; a file named explicitly is read whatever its suffix.
+DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One news document, reduced to its article text."""
+
+    document_id: str  # sha256 of the text: the same content is one document
+    source_uri: str
+    title: str | None
+    published_on: date | None
+    fetched_at: datetime
+    content_type: str  # "text/plain" or "text/html"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceError:
+    """A source that yielded no document, and why."""
+
+    source_uri: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source_uri}: {self.message}"
+
+
+class DocumentError(Exception):
+    def __init__(self, source_uri: str, message: str) -> None:
+        super().__init__(f"{source_uri}: {message}")
+        self.source_uri = source_uri
+        self.message = message
+
+
+def is_url(spec: str) -> bool:
+    return urlparse(spec).scheme in ("http", "https")
+
+
+def expand_sources(specs: Iterable[str]) -> Iterator[str | SourceError]:
+    """Turn files, directories, globs and URLs into document URIs (sorted within a spec)."""
+    for spec in specs:
+        if is_url(spec):
+            yield spec
+            continue
+        path = Path(spec)
+        if path.is_file():
+            yield str(path)
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            if not found:
+                log.warning("%s: directory holds no documents (%s)", spec, ", ".join(sorted(DOCUMENT_SUFFIXES)))
+            yield from (str(p) for p in found)
+        elif glob.has_magic(spec):
+            matches = sorted(p for p in glob.glob(spec, recursive=True) if Path(p).is_file())
+            if not matches:
+                yield SourceError(spec, "the pattern matches no file")
+            yield from matches
+        else:
+            yield SourceError(spec, "no such file or directory")
+
+
+def read_documents(specs: Iterable[str]) -> Iterator[Document | SourceError]:
+    """Read every document the specs name; failures come back as SourceError, in order."""
+    settings = load_settings()
+    with httpx.Client(
+        timeout=settings.fetch_timeout_s,
+        follow_redirects=True,
+        headers={"User-Agent": settings.user_agent},
+    ) as client:
+        for uri in expand_sources(specs):
+            if isinstance(uri, SourceError):
+                yield uri
+                continue
+            try:
+                yield read_document(uri, client=client, max_bytes=settings.fetch_max_bytes)
+            except DocumentError as exc:
+                yield SourceError(exc.source_uri, exc.message)
+
+
+def read_document(uri: str, *, client: httpx.Client | None = None, max_bytes: int | None = None) -> Document:
+    """Read one file or URL into a Document, or raise DocumentError saying what is wrong."""
+    settings = load_settings()
+    max_bytes = settings.fetch_max_bytes if max_bytes is None else max_bytes
+    if is_url(uri):
+        if client is None:
+            with httpx.Client(
+                timeout=settings.fetch_timeout_s, follow_redirects=True, headers={"User-Agent": settings.user_agent}
+            ) as own_client:
+                raw, header_type = fetch_url(uri, own_client, max_bytes)
+        else:
+            raw, header_type = fetch_url(uri, client, max_bytes)
+        is_html = "html" in header_type or _looks_like_html(raw)
+    else:
+        raw = _read_file(uri, max_bytes)
+        is_html = Path(uri).suffix.lower() in HTML_SUFFIXES or _looks_like_html(raw)
+    return document_from_bytes(uri, raw, is_html=is_html)
+
+
+def document_from_bytes(uri: str, raw: bytes, *, is_html: bool) -> Document:
+    """Decode and reduce raw content to a Document (HTML to its article text)."""
+    if not raw.strip():
+        raise DocumentError(uri, "empty file" if raw == b"" else "the file holds only white space")
+    if _looks_binary(raw):
+        raise DocumentError(uri, "binary content, not a text or HTML document")
+    if is_html:
+        text, title, published_on = _article_from_html(uri, raw)
+        content_type = "text/html"
+    else:
+        text = _decode_utf8(uri, raw)
+        title, published_on = _title_of_text(text), _date_of_text(uri, text)
+        content_type = "text/plain"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DocumentError(uri, "no text after decoding")
+    return Document(
+        document_id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        source_uri=uri,
+        title=title,
+        published_on=published_on,
+        fetched_at=datetime.now(timezone.utc),
+        content_type=content_type,
+        text=text,
+    )
+
+
+def fetch_url(uri: str, client: httpx.Client, max_bytes: int, attempts: int = 3) -> tuple[bytes, str]:
+    """GET a URL with a size cap; retry transport (I/O) errors only, never HTTP errors."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with client.stream("GET", uri) as response:
+                if response.status_code >= 400:
+                    raise DocumentError(uri, f"HTTP {response.status_code} {_status_phrase(response.status_code)}")
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise DocumentError(uri, f"larger than the {max_bytes:,}-byte cap")
+                    chunks.append(chunk)
+                return b"".join(chunks), response.headers.get("content-type", "")
+        except httpx.TimeoutException as exc:
+            error = DocumentError(uri, f"timed out after {client.timeout.read}s ({type(exc).__name__})")
+        except httpx.TransportError as exc:
+            error = DocumentError(uri, f"could not fetch: {exc}")
+        if attempt < attempts:
+            log.warning("%s (attempt %d of %d, retrying)", error, attempt, attempts)
+            time.sleep(0.5 * attempt)
+    raise error
+
+
+def _status_phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return "error"
+
+
+def _read_file(uri: str, max_bytes: int) -> bytes:
+    path = Path(uri)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(uri, f"{size:,} bytes is larger than the {max_bytes:,}-byte cap")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(uri, "no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(uri, "is a directory") from None
+    except PermissionError:
+        raise DocumentError(uri, "permission denied") from None
+
+
+def _looks_binary(raw: bytes) -> bool:
+    head = raw[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > len(head) * 0.05
+
+
+def _looks_like_html(raw: bytes) -> bool:
+    head = raw[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def _decode_utf8(uri: str, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DocumentError(
+            uri, f"invalid UTF-8 at byte {exc.start} (line {line}): {raw[exc.start:exc.start + 4]!r}; save it as UTF-8"
+        ) from None
+
+
+def _article_from_html(uri: str, raw: bytes) -> tuple[str, str | None, date | None]:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    result = trafilatura.bare_extraction(
+        raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True, fast=True
+    )
+    text = (result.text if result is not None else None) or ""
+    if not text.strip():
+        raise DocumentError(uri, "HTML page with no article text")
+    published_on = None
+    if result.date:
+        try:
+            published_on = date.fromisoformat(result.date[:10])
+        except ValueError:
+            log.warning("%s: unreadable publication date %r", uri, result.date)
+    return text, (result.title or None), published_on
+
+
+def _title_of_text(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line[:300]
+    return None
+
+
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_LONG_DATE = re.compile(
+    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})\b"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    "January February March April May June July August September October November December".split(), start=1)}
+
+
+def _date_of_text(uri: str, text: str) -> date | None:
+    """A publication date from the first lines of the text, else from the file name."""
+    head = "\n".join(text.splitlines()[:5])
+    for match in _LONG_DATE.finditer(head):
+        return _safe_date(int(match[3]), _MONTHS[match[2]], int(match[1]))
+    for candidate in (head, Path(uri).name):
+        for match in _ISO_DATE.finditer(candidate):
+            found = _safe_date(int(match[1]), int(match[2]), int(match[3]))
+            if found:
+                return found
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

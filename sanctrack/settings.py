@@ -1,0 +1,62 @@
+"""Configuration, read in one place from environment variables with defaults.
+
+Every setting has a default that works on a fresh clone: a local DuckDB file, Prefect's
+local (ephemeral) mode with telemetry off, and nothing that reaches the internet.
+See example.env for the variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = REPO_ROOT / "seeds"
+REFERENCE_DIR = SEEDS_DIR / "reference"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    export_dir: Path
+    prefect_home: Path
+    fetch_timeout_s: float
+    fetch_max_bytes: int
+    user_agent: str
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (call again after changing it)."""
+    data_dir = Path(os.environ.get("SANCTRACK_DATA_DIR", REPO_ROOT / "data"))
+    return Settings(
+        db_path=Path(os.environ.get("SANCTRACK_DB", data_dir / "sanctrack.duckdb")),
+        export_dir=Path(os.environ.get("SANCTRACK_EXPORT_DIR", data_dir / "exports")),
+        prefect_home=Path(os.environ.get("PREFECT_HOME", data_dir / "prefect")),
+        fetch_timeout_s=float(os.environ.get("SANCTRACK_FETCH_TIMEOUT", "30")),
+        fetch_max_bytes=int(os.environ.get("SANCTRACK_FETCH_MAX_BYTES", str(200 * 1024 * 1024))),
+        user_agent=os.environ.get(
+            "SANCTRACK_USER_AGENT", "sanctrack/0.1 (sanctions-tracking ETL; +https://github.com/sanctrack)"
+        ),
+    )
+
+
+# Prefect reads its settings from the environment when it is first imported, so these defaults
+# must be in place before any `import prefect`. They keep Prefect local and quiet: no telemetry,
+# a patient start-up for its temporary local server on a busy machine, and a project-local home.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_UI_ENABLED": "false",
+}
+
+
+def configure_prefect_environment() -> None:
+    """Set Prefect's environment defaults (a user's own values win)."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    os.environ.setdefault("PREFECT_HOME", str(load_settings().prefect_home))
+    # Prefect creates its home without parents; the server's database lives there.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)

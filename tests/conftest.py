@@ -1,0 +1,62 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEED_ARTICLE = REPO_ROOT / "seeds" / "news" / "news_2025-02-14_uk-sanctions-fradkov-selin-chaika-rosatom.txt"
+
+
+def _shared_dir() -> Path:
+    return Path(os.environ.get("SANCTRACK_SHARED", REPO_ROOT.parent / "shared")).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The team's shared folder (real list files, the dev corpus); tests skip where it is absent."""
+    path = _shared_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared data folder {path} is absent (set SANCTRACK_SHARED to point at it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> Path:
+    return SEED_ARTICLE
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder; /slow/... answers after a delay (for time-outs)."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path.startswith("/slow/"):
+            time.sleep(float(os.environ.get("SANCTRACK_TEST_SLOW_SECONDS", "3")))
+        super().do_GET()
+
+    def log_message(self, format: str, *args) -> None:  # keep test output quiet
+        pass
+
+
+@pytest.fixture()
+def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A loopback HTTP server over a fresh folder: yields (base URL, folder)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(_Handler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()

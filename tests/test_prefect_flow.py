@@ -1,0 +1,43 @@
+"""The real command, in a real process: `sanctrack run news` with Prefect's local mode, offline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import query
+
+OFFLINE_DIR = Path(__file__).parent / "offline"
+
+
+@pytest.mark.prefect
+def test_run_news_command_loads_the_seed_without_calling_out(tmp_path: Path, seed_article: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(seed_article, folder)
+    db = tmp_path / "w.duckdb"
+    network_log = tmp_path / "network.log"
+    env = {
+        **os.environ,
+        "SANCTRACK_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(OFFLINE_DIR),
+        "SANCTRACK_NETWORK_LOG": str(network_log),
+    }
+    env.pop("PREFECT_HOME", None)
+    env.pop("PREFECT_API_URL", None)
+    sanctrack = Path(sys.executable).with_name("sanctrack")
+    result = subprocess.run([str(sanctrack), "--db", str(db), "run", "news", str(folder)],
+                            env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("Pavel Fradkov", "Vladimir Selin", "Artem Chaika", "two organizations"):
+        assert name in result.stdout
+    assert f"warehouse: {db}" in result.stdout
+    assert query(db, "select count(*) from mentions") == [(4,)]
+    assert query(db, "select flow, status from runs") == [("news", "succeeded")]
+    calls_out = network_log.read_text() if network_log.exists() else ""
+    assert calls_out == "", f"something tried to reach the network:\n{calls_out}"

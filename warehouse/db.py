@@ -1,0 +1,110 @@
+"""Opening the warehouse: one writer at a time, migrations applied, views refreshed."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+VIEWS_DIR = Path(__file__).parent / "views"
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be opened as asked."""
+
+
+def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. A writer brings the schema up to date; a reader needs an existing file.
+
+    DuckDB lets one process write a file at a time; a second writer fails at once with a
+    message saying who holds it, rather than waiting or corrupting anything.
+    """
+    path = Path(db_path)
+    if read_only and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `sanctrack run news` first, or pass --db")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            holder = re.search(r"\(PID (\d+)\)", str(exc))
+            who = f"process {holder[1]}" if holder else "another process"
+            raise WarehouseError(
+                f"{path} is in use by {who}: the warehouse has one writer at a time; "
+                "wait for that run to finish and try again"
+            ) from None
+        raise WarehouseError(f"{path}: {exc}") from None
+    if not read_only:
+        migrate(con)
+        apply_views(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the numbered migrations not yet recorded in schema_migrations, each in its own transaction."""
+    con.execute(
+        "create table if not exists schema_migrations "
+        "(version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    applied = {version for (version,) in con.execute("select version from schema_migrations").fetchall()}
+    done = []
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        version = int(path.name[:3])
+        if version in applied:
+            continue
+        with transaction(con):
+            con.execute(path.read_text())
+            con.execute(
+                "insert into schema_migrations values (?, ?, ?)",
+                [version, path.stem, datetime.now(timezone.utc).replace(tzinfo=None)],
+            )
+        log.info("applied migration %s", path.name)
+        done.append(path.stem)
+    return done
+
+
+def apply_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view in views/; a view built on another waits until that one exists."""
+    pending = {path.stem: path.read_text() for path in sorted(VIEWS_DIR.glob("*.sql"))}
+    while pending:
+        failed: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        for name, sql in pending.items():
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException as exc:
+                failed[name], errors[name] = sql, str(exc)
+        if len(failed) == len(pending):
+            raise WarehouseError(f"views that cannot be created: {errors}")
+        pending = failed
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit on success, roll back on any error (the previous state stays)."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def table_names(con: duckdb.DuckDBPyConnection, kind: str = "BASE TABLE") -> list[str]:
+    """Tables (or views, with kind="VIEW") of the main schema, sorted."""
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'main' and table_type = ? order by table_name",
+        [kind],
+    ).fetchall()
+    return [name for (name,) in rows]
