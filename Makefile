@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXPORTS ?= data/exports
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test lock clean
 
 setup: $(VENV)/.installed
 
@@ -24,3 +24,12 @@ test: setup
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# Re-resolve requirements.lock from pyproject.toml in a clean, temporary virtual environment.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e ".[test]"
+	{ echo "# The resolved dependency set (runtime + test), used as pip constraints by \`make setup\`."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
+	rm -rf .lock-venv
