@@ -5,6 +5,7 @@ The whole run loads inside one transaction: a failure or a kill leaves the wareh
 
 from __future__ import annotations
 
+import time
 from itertools import islice
 
 from prefect import flow, task
@@ -17,7 +18,7 @@ from sanctrack.warehouse.db import connect, transaction
 from sanctrack.warehouse.news import known_extractions, load_news_batch
 from sanctrack.warehouse.runs import Run, record_run
 
-DEFAULT_BATCH_SIZE = 200
+DEFAULT_BATCH_SIZE = 500
 
 
 def batched(items, size: int):
@@ -71,17 +72,27 @@ def run_news(sources, db_path, batch_size=DEFAULT_BATCH_SIZE, *, read=read_batch
         known = known_extractions(con)
         try:
             with transaction(con):
-                for chunk in batched(expand_sources(sources), batch_size):
-                    uris = [u for u in chunk if not isinstance(u, SourceError)]
-                    errors = [u for u in chunk if isinstance(u, SourceError)]
-                    documents, read_errors = read(uris)
-                    for error in errors + read_errors:
+                with run.timed("list"):
+                    uris = list(expand_sources(sources))
+                for chunk in batched(uris, batch_size):
+                    for error in (u for u in chunk if isinstance(u, SourceError)):
+                        run.add_error(error.source_uri, error.message)
+                    with run.timed("read"):
+                        documents, read_errors = read([u for u in chunk if not isinstance(u, SourceError)])
+                    for error in read_errors:
                         run.add_error(error.source_uri, error.message)
                     run.bump("documents_read", len(documents))
                     document_ids.extend(d.document_id for d in documents)
-                    load(con, run, validate(extract(documents, known, version), version))
+                    with run.timed("extract"):
+                        extracted = extract(documents, known, version)
+                    with run.timed("validate"):
+                        validated = validate(extracted, version)
+                    with run.timed("load"):
+                        load(con, run, validated)
                 run.counts["source_errors"] = len(run.errors)
                 record_run(con, run)
+                commit_started = time.perf_counter()
+            run.seconds["commit"] = time.perf_counter() - commit_started
         except Exception as exc:
             run.add_error("(run)", f"{type(exc).__name__}: {exc}")
             with transaction(con):
@@ -95,4 +106,5 @@ def run_news(sources, db_path, batch_size=DEFAULT_BATCH_SIZE, *, read=read_batch
         "counts": run.counts,
         "errors": run.errors,
         "document_ids": list(dict.fromkeys(document_ids)),
+        "seconds": run.seconds,
     }

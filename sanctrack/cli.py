@@ -63,17 +63,68 @@ def run_news_command(obj: dict, sources: tuple[str, ...], batch_size: int) -> No
     _print_run_mentions(db_path, result["document_ids"])
     counts = result["counts"]
     click.echo(
-        f"run {result['run_id']} {result['status']}: {counts.get('documents_read', 0)} documents read "
-        f"({counts.get('documents_added', 0)} new, {counts.get('documents_skipped', 0)} unchanged), "
-        f"{counts.get('mentions_added', 0)} mentions added, {counts.get('quarantined', 0)} rows quarantined, "
-        f"{len(result['errors'])} sources failed"
+        f"run {result['run_id']} {result['status']}: documents read {counts.get('documents_read', 0)}, "
+        f"skipped as unchanged {counts.get('documents_skipped', 0)}, extracted {counts.get('documents_extracted', 0)}, "
+        f"failed {len(result['errors'])}; mentions added {counts.get('mentions_added', 0)}; "
+        f"rows quarantined {counts.get('quarantined', 0)}"
     )
+    stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result["seconds"].items())
+    click.echo(f"time per stage: {stages}")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
     if result["status"] == "partial" and not result["document_ids"]:
         sys.exit(1)
 
 
-def _print_run_mentions(db_path: Path, document_ids: list[str]) -> None:
+LIST_FORMATS = ("uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
+
+
+@run.command("lists", epilog=_examples(
+    "sanctrack run lists",
+    "sanctrack run lists ../shared/data/lists/uk-ofsi-conlist/ConList_2025-04-14.xlsx",
+    "sanctrack run lists un_sc https://example.org/consolidated.xml --format un_xml",
+))
+@click.argument("sources", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default=None,
+              help="Read every given source in this format (default: detected from the content).")
+@click.option("--force", is_flag=True, help="Load a list that shrank beyond --max-shrink, or an older version.")
+@click.option("--max-shrink", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Refuse a list with this share fewer designations than its loaded version.")
+@click.pass_obj
+def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, force: bool, max_shrink: float) -> None:
+    """Load official sanctions lists: configured sources (seeds/reference/list_sources.csv), paths or URLs.
+
+    With no SOURCES, every configured official source is downloaded (conditionally). Each source is
+    fetched, parsed, validated and loaded in its own transaction, keeping history (valid_from/valid_to)
+    and recording added, amended and removed designations in designation_changes. A source that fails
+    is reported and leaves what was loaded before as it was; the other sources still load.
+    """
+    configure_prefect_environment()
+    from sanctrack.flows.lists import lists_flow
+    from sanctrack.warehouse.db import WarehouseError
+
+    db_path = obj["db_path"]
+    try:
+        result = lists_flow(list(sources), str(db_path), fmt, force, max_shrink)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    for item in result["sources"]:
+        if item["status"] == "failed":
+            click.secho(f"failed   {item['source']}: {item['error']}", fg="red", err=True)
+        elif item["status"] == "unchanged":
+            click.echo(f"unchanged {item['source']}: {item['reason']}")
+        else:
+            click.echo(
+                f"loaded   {item['source']}: {item['authority']} {item['list_name']} of {item['published_on']}: "
+                f"{item['designations']:,} designations, {item['added']:,} added, {item['amended']:,} amended, "
+                f"{item['removed']:,} removed, {item['quarantined']:,} rows quarantined"
+            )
+    click.echo(f"run {result['run_id']} {result['status']}: {len(result['errors'])} sources failed")
+    click.echo(f"warehouse: {Path(db_path).resolve()}")
+    if result["errors"]:
+        sys.exit(1)
+
+
+def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40) -> None:
     from sanctrack.warehouse.db import connect
 
     con = connect(db_path, read_only=True)
@@ -92,7 +143,10 @@ def _print_run_mentions(db_path: Path, document_ids: list[str]) -> None:
             order by d.source_uri, m.span_start
             """
         )
-        _print_table(relation.columns, relation.fetchall(), title="Sanctions mentions found")
+        rows = relation.fetchall()
+        _print_table(relation.columns, rows[:limit], title="Sanctions mentions found")
+        if len(rows) > limit:
+            click.echo(f"... and {len(rows) - limit:,} more: sanctrack query \"select * from mentions_enriched\"")
     finally:
         con.close()
 

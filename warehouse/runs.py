@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
@@ -45,6 +48,16 @@ class Run:
     started_at: datetime = field(default_factory=utcnow)
     counts: dict = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the wall time of the block to the stage's total."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
     def add_error(self, source: str, message: str) -> None:
         self.errors.append({"source": source, "message": message})
@@ -64,7 +77,8 @@ def record_run(con: duckdb.DuckDBPyConnection, run: Run, status: str | None = No
         "code_version, extractor_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run.run_id, run.flow, run.started_at, utcnow(), status or run.status,
-            json.dumps(run.counts, sort_keys=True), json.dumps(run.errors), json.dumps(run.params, default=str),
+            json.dumps({**run.counts, "seconds": {k: round(v, 3) for k, v in run.seconds.items()}}, sort_keys=True),
+            json.dumps(run.errors), json.dumps(run.params, default=str),
             code_version(), run.extractor_version,
         ],
     )
