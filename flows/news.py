@@ -11,7 +11,7 @@ from itertools import islice
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from sanctrack.documents import Document, DocumentError, SourceError, expand_sources, read_document
+from sanctrack.documents import Document, SourceError, expand_sources, read_documents
 import sanctrack.extract as extractor
 from sanctrack.news import ExtractedBatch, ValidatedBatch, extract_batch, validate_batch
 from sanctrack.warehouse.db import connect, transaction
@@ -31,11 +31,8 @@ def batched(items, size: int):
 @task(cache_policy=NO_CACHE, name="read documents")
 def read_batch(uris: list[str]) -> tuple[list[Document], list[SourceError]]:
     documents, errors = [], []
-    for uri in uris:
-        try:
-            documents.append(read_document(uri))
-        except DocumentError as exc:
-            errors.append(SourceError(exc.source_uri, exc.message))
+    for item in read_documents(uris):
+        (errors if isinstance(item, SourceError) else documents).append(item)
     return documents, errors
 
 

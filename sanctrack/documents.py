@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import httpx
 
-from sanctrack.settings import load_settings
+from sanctrack.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -91,30 +91,37 @@ def expand_sources(specs: Iterable[str]) -> Iterator[str | SourceError]:
 def read_documents(specs: Iterable[str]) -> Iterator[Document | SourceError]:
     """Read every document the specs name; failures come back as SourceError, in order."""
     settings = load_settings()
-    with httpx.Client(
-        timeout=settings.fetch_timeout_s,
-        follow_redirects=True,
-        headers={"User-Agent": settings.user_agent},
-    ) as client:
+    client: httpx.Client | None = None  # made on the first URL: files need none
+    try:
         for uri in expand_sources(specs):
             if isinstance(uri, SourceError):
                 yield uri
                 continue
+            if client is None and is_url(uri):
+                client = http_client(settings)
             try:
-                yield read_document(uri, client=client, max_bytes=settings.fetch_max_bytes)
+                yield read_document(uri, client=client, settings=settings)
             except DocumentError as exc:
                 yield SourceError(exc.source_uri, exc.message)
+    finally:
+        if client is not None:
+            client.close()
 
 
-def read_document(uri: str, *, client: httpx.Client | None = None, max_bytes: int | None = None) -> Document:
+def http_client(settings: Settings) -> httpx.Client:
+    """A polite client: a time-out, redirects followed, a User-Agent naming the project."""
+    return httpx.Client(
+        timeout=settings.fetch_timeout_s, follow_redirects=True, headers={"User-Agent": settings.user_agent}
+    )
+
+
+def read_document(uri: str, *, client: httpx.Client | None = None, settings: Settings | None = None) -> Document:
     """Read one file or URL into a Document, or raise DocumentError saying what is wrong."""
-    settings = load_settings()
-    max_bytes = settings.fetch_max_bytes if max_bytes is None else max_bytes
+    settings = settings or load_settings()
+    max_bytes = settings.fetch_max_bytes
     if is_url(uri):
         if client is None:
-            with httpx.Client(
-                timeout=settings.fetch_timeout_s, follow_redirects=True, headers={"User-Agent": settings.user_agent}
-            ) as own_client:
+            with http_client(settings) as own_client:
                 raw, header_type = fetch_url(uri, own_client, max_bytes)
         else:
             raw, header_type = fetch_url(uri, client, max_bytes)
@@ -198,11 +205,15 @@ def _read_file(uri: str, max_bytes: int) -> bytes:
         raise DocumentError(uri, "permission denied") from None
 
 
+# Control bytes that never occur in text (tab, newlines, form feed and escape do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def _looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control > len(head) * 0.05
 
 
@@ -242,26 +253,25 @@ def _article_from_html(uri: str, raw: bytes) -> tuple[str, str | None, date | No
 
 
 def _title_of_text(text: str) -> str | None:
-    for line in text.splitlines():
+    for line in text[:2000].splitlines():
         line = line.strip()
         if line:
             return line[:300]
     return None
 
 
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_LONG_DATE = re.compile(
-    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})\b"
-)
+_ISO_DATE = re.compile(r"(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
+_LONG_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2,8}),? (\d{4})\b")
 _MONTHS = {m: i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), start=1)}
 
 
 def _date_of_text(uri: str, text: str) -> date | None:
-    """A publication date from the first lines of the text, else from the file name."""
-    head = "\n".join(text.splitlines()[:5])
+    """A publication date from the head of the text (a dateline), else from the file name."""
+    head = text[:600]
     for match in _LONG_DATE.finditer(head):
-        return _safe_date(int(match[3]), _MONTHS[match[2]], int(match[1]))
+        if match[2] in _MONTHS:
+            return _safe_date(int(match[3]), _MONTHS[match[2]], int(match[1]))
     for candidate in (head, Path(uri).name):
         for match in _ISO_DATE.finditer(candidate):
             found = _safe_date(int(match[1]), int(match[2]), int(match[3]))

@@ -23,7 +23,8 @@ MENTION_COLUMNS = list(MentionFrame.to_schema().columns)
 
 @dataclass(frozen=True)
 class ExtractedBatch:
-    documents: pd.DataFrame  # DocumentFrame columns, plus nothing else
+    documents: pd.DataFrame  # DocumentFrame columns: the documents the warehouse does not hold yet
+    sources: pd.DataFrame  # document_id, source_uri: every document read
     mentions: pd.DataFrame  # MentionFrame columns
     mention_locations: pd.Series  # "source_uri:start-end", aligned with mentions
     extracted_ids: list[str]  # documents (re-)extracted in this batch
@@ -33,6 +34,7 @@ class ExtractedBatch:
 @dataclass(frozen=True)
 class ValidatedBatch:
     documents: Validated
+    sources: pd.DataFrame
     mentions: Validated
     extracted_ids: list[str]
     extractor_version: str
@@ -99,12 +101,15 @@ def extract_batch(
     rows: list[dict] = []
     locations: list[str] = []
     extracted: list[str] = []
+    new: list[Document] = []
     skipped = 0
     seen: set[str] = set()
     for document in documents:
         if document.document_id in seen:
             continue
         seen.add(document.document_id)
+        if document.document_id not in known:
+            new.append(document)
         if known.get(document.document_id) == extractor_version:
             skipped += 1
             continue
@@ -116,7 +121,11 @@ def extract_batch(
     if mentions.empty:
         mentions = mentions.astype({"count": "Int64"})
     return ExtractedBatch(
-        documents=documents_frame(documents),
+        documents=documents_frame(new),
+        sources=pd.DataFrame(
+            {"document_id": [d.document_id for d in documents], "source_uri": [d.source_uri for d in documents]},
+            dtype="string",
+        ),
         mentions=mentions,
         mention_locations=pd.Series(locations, index=mentions.index, dtype="string"),
         extracted_ids=extracted,
@@ -126,9 +135,10 @@ def extract_batch(
 
 def validate_batch(batch: ExtractedBatch, extractor_version: str) -> ValidatedBatch:
     """Hold both frames to their contracts; failing rows go to quarantine with their source location."""
-    documents = batch.documents.drop_duplicates("document_id")
+    documents = batch.documents
     return ValidatedBatch(
         documents=validate_frame(documents, DocumentFrame, "documents", documents["source_uri"]),
+        sources=batch.sources,
         mentions=validate_frame(batch.mentions, MentionFrame, "mentions", batch.mention_locations),
         extracted_ids=batch.extracted_ids,
         extractor_version=extractor_version,

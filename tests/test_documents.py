@@ -114,3 +114,14 @@ def test_url_that_times_out_is_named(http_server, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SANCTRACK_TEST_SLOW_SECONDS", "1")
     error = read_one(f"{base}/slow/a.txt")
     assert isinstance(error, SourceError) and error.message.startswith("timed out after 0.3s")
+
+
+def test_publication_date_from_a_dateline_or_the_file_name(tmp_path: Path) -> None:
+    dated = tmp_path / "release.txt"
+    dated.write_text("Press release\nPublished 14 February 2025\nThe UK sanctioned two firms.\n")
+    named = tmp_path / "news_2024-02-23_ofac.txt"
+    named.write_text("Treasury sanctions 500 targets.\n")
+    undated = tmp_path / "note.txt"
+    undated.write_text("No date at all, only 12 Foo 2020.\n")
+    dates = {Path(d.source_uri).name: str(d.published_on) for d in read_documents([str(tmp_path)])}
+    assert dates == {"release.txt": "2025-02-14", "news_2024-02-23_ofac.txt": "2024-02-23", "note.txt": "None"}

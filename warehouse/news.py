@@ -34,10 +34,12 @@ def load_news_batch(con: duckdb.DuckDBPyConnection, run: Run, batch: ValidatedBa
         [run.run_id],
     ).fetchone()[0]
     run.bump("documents_added", inserted)
+    con.unregister("batch_documents")
+    con.register("batch_sources", batch.sources)
     con.execute(
         """
         insert into document_sources (document_id, source_uri, first_seen_run_id)
-        select distinct document_id, source_uri, ? from batch_documents as b
+        select distinct document_id, source_uri, ? from batch_sources as b
         where not exists (
             select 1 from document_sources as s
             where s.document_id = b.document_id and s.source_uri = b.source_uri
@@ -45,7 +47,7 @@ def load_news_batch(con: duckdb.DuckDBPyConnection, run: Run, batch: ValidatedBa
         """,
         [run.run_id],
     )
-    con.unregister("batch_documents")
+    con.unregister("batch_sources")
 
     replaced = added = 0
     if batch.extracted_ids:
