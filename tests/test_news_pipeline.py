@@ -101,14 +101,15 @@ def test_a_failure_during_the_load_leaves_the_previous_state(db: Path, seed_dir:
     for i in range(3):
         (other / f"{i}.txt").write_text(f"Britain imposed sanctions on Ivan Testov{i}, a deputy minister.\n")
 
-    def load_then_fail(con, run, batch):
-        sanctrack.warehouse.news.load_news_batch(con, run, batch)
+    def load_then_fail(con, run, stage):
+        sanctrack.warehouse.news.merge_news(con, run, stage)
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
         run_news([str(other)], db, batch_size=1, load=load_then_fail)
     assert table_fingerprints(db) == before
     assert query(db, "select status from runs order by started_at") == [("succeeded",), ("failed",)]
+    assert not list(tmp_path.glob("*.staging/*")), "the failed run's staging files are removed"
 
 
 def test_invalid_mentions_go_to_quarantine_with_their_reason(db: Path, tmp_path: Path, monkeypatch) -> None:

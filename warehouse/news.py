@@ -1,12 +1,28 @@
-"""Loading validated news frames into the warehouse (inside the caller's transaction)."""
+"""Loading the news side of the warehouse: stage validated batches, then merge them in one transaction.
+
+Batches are written to Parquet files beside the warehouse as they come (memory stays flat however
+many documents a run reads), and the run's merge applies them all inside the caller's transaction,
+so the warehouse sees the whole run or none of it. A killed run leaves only its staging folder,
+which the next run removes.
+"""
 
 from __future__ import annotations
 
+import logging
+import shutil
+from pathlib import Path
+
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sanctrack.news import MENTION_COLUMNS, ValidatedBatch
 from sanctrack.warehouse.runs import Run, utcnow
+
+log = logging.getLogger(__name__)
+
+STAGED_TABLES = ("documents", "sources", "mentions", "extractions", "quarantine")
 
 
 def known_extractions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -14,91 +30,115 @@ def known_extractions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("select document_id, extractor_version from extractions").fetchall())
 
 
-def load_news_batch(con: duckdb.DuckDBPyConnection, run: Run, batch: ValidatedBatch) -> None:
-    """Insert new documents and sources, replace the mentions of re-extracted documents, keep quarantine.
+def staging_root(db_path: Path | str) -> Path:
+    path = Path(db_path)
+    return path.with_name(f"{path.name}.staging")
 
-    Re-loading the same batch changes nothing: documents are keyed by content, mentions by
-    document, extractor version and span, quarantine rows by table, row and check.
-    """
-    documents = batch.documents.valid
-    con.register("batch_documents", documents)
-    inserted = con.execute(
-        """
-        insert into documents
-            (document_id, source_uri, title, published_on, fetched_at, content_type, n_chars, text, run_id)
-        select document_id, source_uri, title, cast(published_on as date), fetched_at, content_type,
-            n_chars, text, ?
-        from batch_documents as b
-        where not exists (select 1 from documents as d where d.document_id = b.document_id)
-        """,
-        [run.run_id],
-    ).fetchone()[0]
-    run.bump("documents_added", inserted)
-    con.unregister("batch_documents")
-    con.register("batch_sources", batch.sources)
-    con.execute(
-        """
-        insert into document_sources (document_id, source_uri, first_seen_run_id)
-        select distinct document_id, source_uri, ? from batch_sources as b
-        where not exists (
-            select 1 from document_sources as s
-            where s.document_id = b.document_id and s.source_uri = b.source_uri
-        )
-        """,
-        [run.run_id],
-    )
-    con.unregister("batch_sources")
 
-    replaced = added = 0
-    if batch.extracted_ids:
-        mentions = batch.mentions.valid
-        extracted = pd.DataFrame({"document_id": batch.extracted_ids})
-        counts = mentions.groupby("document_id").size()
+class NewsStage:
+    """A run's validated batches, as Parquet files, waiting for the merge."""
+
+    def __init__(self, db_path: Path | str, run_id: str) -> None:
+        root = staging_root(db_path)
+        if root.exists():
+            for stale in root.iterdir():  # left by a run that was killed; the warehouse never saw it
+                log.warning("removing the staging folder of an unfinished run: %s", stale)
+                shutil.rmtree(stale, ignore_errors=True)
+        self.dir = root / run_id
+        self.dir.mkdir(parents=True)
+        self.batches = 0
+
+    def add(self, batch: ValidatedBatch) -> None:
+        """Write the batch's frames (the non-empty ones) as one Parquet file each."""
+        self.batches += 1
+        extracted = pd.DataFrame({"document_id": pd.Series(batch.extracted_ids, dtype="str")})
+        counts = batch.mentions.valid.groupby("document_id").size()
         extracted["mention_count"] = extracted["document_id"].map(counts).fillna(0).astype("int64")
-        con.register("batch_extracted", extracted)
-        con.register("batch_mentions", mentions)
-        replaced = con.execute(
-            "delete from mentions where document_id in (select document_id from batch_extracted)"
-        ).fetchone()[0]
-        columns = ", ".join(MENTION_COLUMNS)
-        added = con.execute(
-            f"insert into mentions ({columns}, run_id) select {columns}, ? from batch_mentions", [run.run_id]
-        ).fetchone()[0]
-        con.execute(
-            """
-            insert or replace into extractions (document_id, extractor_version, mention_count, run_id, extracted_at)
-            select document_id, ?, mention_count, ?, ? from batch_extracted
-            """,
-            [batch.extractor_version, run.run_id, utcnow()],
-        )
-        con.unregister("batch_extracted")
-        con.unregister("batch_mentions")
-    run.bump("mentions_replaced", replaced)
-    run.bump("mentions_added", added)
-    run.bump("documents_extracted", len(batch.extracted_ids))
-    run.bump("documents_skipped", batch.skipped)
-    for validated in (batch.documents, batch.mentions):
-        load_quarantine(con, run, validated.quarantined)
+        extracted["extractor_version"] = batch.extractor_version
+        frames = {
+            "documents": batch.documents.valid,
+            "sources": batch.sources,
+            "mentions": batch.mentions.valid,
+            "extractions": extracted,
+            "quarantine": pd.concat([batch.documents.quarantined, batch.mentions.quarantined], ignore_index=True),
+        }
+        for table, frame in frames.items():
+            if len(frame):
+                table_arrow = pa.Table.from_pandas(frame, preserve_index=False)
+                pq.write_table(table_arrow, self.dir / f"{table}-{self.batches:05d}.parquet")
+
+    def files(self, table: str) -> str | None:
+        """The Parquet glob of a table, or None when no batch had rows for it."""
+        if not any(self.dir.glob(f"{table}-*.parquet")):
+            return None
+        return str(self.dir / f"{table}-*.parquet").replace("'", "''")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            self.dir.parent.rmdir()
+        except OSError:
+            pass  # another folder is still there
 
 
-def load_quarantine(con: duckdb.DuckDBPyConnection, run: Run, quarantined: pd.DataFrame) -> None:
-    """Keep each failed row once (the first run that met it); count them in the run either way."""
-    run.bump("quarantined", len(quarantined))
-    if quarantined.empty:
-        return
-    con.register("batch_quarantine", quarantined)
-    con.execute(
-        """
-        insert into quarantine
-            (quarantine_id, run_id, target_table, row_json, check_name, column_name, failure_case,
-             source_location, quarantined_at)
-        select quarantine_id, ?, target_table, row_json, check_name, column_name, failure_case,
-            source_location, ?
-        from batch_quarantine as b
-        where not exists (select 1 from quarantine as q where q.quarantine_id = b.quarantine_id)
-        """,
-        [run.run_id, utcnow()],
-    )
-    con.unregister("batch_quarantine")
-    for table, n in quarantined["target_table"].value_counts().items():
-        run.bump(f"quarantined_{table}", int(n))
+def merge_news(con: duckdb.DuckDBPyConnection, run: Run, stage: NewsStage) -> None:
+    """Apply the staged run to the warehouse (inside the caller's transaction).
+
+    Re-merging the same input changes nothing: documents are keyed by content, mentions by
+    document, extractor version and span, quarantine rows by table, row and check. A document
+    re-extracted by a new extractor version has its old mentions replaced.
+    """
+    run.counts.update(documents_added=0, mentions_replaced=0, mentions_added=0, quarantined=0)
+    if documents := stage.files("documents"):
+        run.counts["documents_added"] = _count(con, f"""
+            insert into documents
+                (document_id, source_uri, title, published_on, fetched_at, content_type, n_chars, text, run_id)
+            select document_id, source_uri, title, cast(published_on as date), fetched_at, content_type,
+                n_chars, text, $run_id
+            from read_parquet('{documents}') as b
+            where not exists (select 1 from documents as d where d.document_id = b.document_id)
+            """, run)
+    if sources := stage.files("sources"):
+        con.execute(f"""
+            insert into document_sources (document_id, source_uri, first_seen_run_id)
+            select distinct document_id, source_uri, $run_id from read_parquet('{sources}') as b
+            where not exists (
+                select 1 from document_sources as s
+                where s.document_id = b.document_id and s.source_uri = b.source_uri
+            )
+            """, {"run_id": run.run_id})
+    if extractions := stage.files("extractions"):
+        run.counts["mentions_replaced"] = _count(con, f"""
+            delete from mentions
+            where document_id in (select document_id from read_parquet('{extractions}'))
+            """)
+        if mentions := stage.files("mentions"):
+            columns = ", ".join(MENTION_COLUMNS)
+            run.counts["mentions_added"] = _count(con, f"""
+                insert into mentions ({columns}, run_id)
+                select {columns}, $run_id from read_parquet('{mentions}')
+                """, run)
+        con.execute(f"""
+            insert or replace into extractions
+                (document_id, extractor_version, mention_count, run_id, extracted_at)
+            select document_id, extractor_version, mention_count, $run_id, $now
+            from read_parquet('{extractions}')
+            """, {"run_id": run.run_id, "now": utcnow()})
+    if quarantine := stage.files("quarantine"):
+        run.counts["quarantined"] = _count(con, f"select count(*) from read_parquet('{quarantine}')")
+        con.execute(f"""
+            insert into quarantine
+                (quarantine_id, run_id, target_table, row_json, check_name, column_name, failure_case,
+                 source_location, quarantined_at)
+            select distinct on (quarantine_id)
+                quarantine_id, $run_id, target_table, row_json, check_name, column_name, failure_case,
+                source_location, $now
+            from read_parquet('{quarantine}', union_by_name = true) as b
+            where not exists (select 1 from quarantine as q where q.quarantine_id = b.quarantine_id)
+            """, {"run_id": run.run_id, "now": utcnow()})
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, run: Run | None = None) -> int:
+    """Run a statement and return its single count (rows changed, or a count(*))."""
+    rows = con.execute(sql, {"run_id": run.run_id} if run is not None else {}).fetchall()
+    return int(rows[0][0])
