@@ -125,28 +125,33 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
 
 
 def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40) -> None:
+    import pandas as pd
+
     from sanctrack.warehouse.db import connect
 
     con = connect(db_path, read_only=True)
     try:
-        con.execute("create temp table run_documents (document_id varchar)")
-        con.executemany("insert into run_documents values (?)", [[d] for d in document_ids])
+        con.register("run_documents", pd.DataFrame({"document_id": pd.Series(document_ids, dtype="str")}))
+        found = """
+            from mentions as m
+            join documents as d using (document_id)
+            where m.document_id in (select document_id from run_documents)
+        """
+        (total,) = con.execute(f"select count(*) {found}").fetchall()[0]
         relation = con.sql(
-            """
+            f"""
             select
                 coalesce(m.name, substr(d.text, m.span_start + 1, m.span_end - m.span_start)) as target,
                 m.entity_type as type, m.count, m.role, m.affiliation, m.authority, m.action,
                 m.is_rosatom_linked as rosatom,
-            from mentions as m
-            join documents as d using (document_id)
-            where m.document_id in (select document_id from run_documents)
+            {found}
             order by d.source_uri, m.span_start
+            limit {limit}
             """
         )
-        rows = relation.fetchall()
-        _print_table(relation.columns, rows[:limit], title="Sanctions mentions found")
-        if len(rows) > limit:
-            click.echo(f"... and {len(rows) - limit:,} more: sanctrack query \"select * from mentions_enriched\"")
+        _print_table(relation.columns, relation.fetchall(), title=f"Sanctions mentions found ({total:,})")
+        if total > limit:
+            click.echo(f"... and {total - limit:,} more: sanctrack query \"select * from mentions_enriched\"")
     finally:
         con.close()
 
@@ -229,6 +234,70 @@ def query(obj: dict, sql: str, fmt: str) -> None:
         click.echo(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2))
     else:
         _print_table(columns, rows)
+
+
+@main.command(epilog=_examples(
+    "sanctrack screen \"Artyom Chayka\"",
+    "sanctrack screen \"Fradkov Pavel Mikhaylovich\" --type person --authority UK,US --format json",
+    "sanctrack screen --file names.csv --out results.csv",
+))
+@click.argument("name", required=False)
+@click.option("--type", "entity_type", type=click.Choice(["person", "organisation", "vessel", "aircraft"]),
+              default=None, help="Only designations of this entity type.")
+@click.option("--authority", "authorities", default=None, help="Only these authorities, comma-separated (UK,US,EU,UN).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1), help="Candidates per name.")
+@click.option("--min-score", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Leave out candidates scoring below this (0.80 is the recommended match threshold).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--file", "names_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV with a `name` column (optional `type`): screen every row, write the results as CSV.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --file: write the CSV here instead of standard output.")
+@click.pass_obj
+def screen(obj: dict, name: str | None, entity_type: str | None, authorities: str | None, limit: int,
+           min_score: float, fmt: str, names_file: Path | None, out_file: Path | None) -> None:
+    """Screen a name against every name and alias of the loaded lists; print ranked candidates.
+
+    A score of 1.0 is an exact match of a full name; each candidate shows the name or alias that
+    matched and the evidence (tokens that agreed, and how; tokens missing on either side). JSON
+    gives a list of objects with authority, list_id, list_ref, name, matched_name, score, evidence.
+    """
+    from sanctrack.matching import NameIndex
+    from sanctrack.matching.screen import ScreenInputError, describe, read_names_file, screen_many, write_csv
+    from sanctrack.warehouse.db import WarehouseError, connect
+
+    if (name is None) == (names_file is None):
+        _fail("give either a NAME or --file names.csv")
+    try:
+        rows = read_names_file(names_file) if names_file else [{"name": name, "type": entity_type}]
+    except ScreenInputError as exc:
+        _fail(str(exc))
+    try:
+        con = connect(obj["db_path"], read_only=True)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    try:
+        index = NameIndex.from_warehouse(con)
+    finally:
+        con.close()
+    if not len(index):
+        _fail("no designations in the warehouse: load lists first (sanctrack run lists)")
+    wanted = [a.strip().upper() for a in authorities.split(",") if a.strip()] if authorities else None
+    results = screen_many(index, rows, authorities=wanted, limit=limit, min_score=min_score, default_type=entity_type)
+    if names_file:
+        if out_file:
+            with out_file.open("w", newline="", encoding="utf-8") as fh:
+                write_csv(results, fh)
+            click.echo(f"{len(rows):,} names screened, {len(results):,} candidates written to {out_file}", err=True)
+        else:
+            write_csv(results, sys.stdout)
+    elif fmt == "json":
+        click.echo(json.dumps([cand.as_record() for _, _, cand in results], ensure_ascii=False, indent=2))
+    else:
+        _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
+                     [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, c.matched_name,
+                       describe(c.evidence)) for _, rank, c in results],
+                     title=f"Candidates for {name!r}")
 
 
 @main.command(epilog=_examples("sanctrack export --format parquet --out exports/",

@@ -1,0 +1,71 @@
+"""Benchmark: load every shipped list from scratch (parse, validate, load), then again unchanged.
+
+Prints the time of each phase and the peak memory (max RSS) of the process.
+Usage: .venv/bin/python bench/bench_lists.py [LISTS_DIR]   (default ../shared/data/lists)
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sanctrack.flows.lists import run_lists
+from sanctrack.settings import REPO_ROOT
+
+# Oldest first within each list, so history moves forward; the truncated EU file is expected to fail.
+SHIPPED = [
+    "uk-ofsi-conlist/ConList_2022-05-04.xlsx",
+    "uk-ofsi-conlist/ConList_2025-04-10.xlsx",
+    "uk-ofsi-conlist/ConList_2025-04-14.xlsx",
+    "us-ofac/sdn-2021-07",
+    "us-ofac/sdn_2024-02-20.csv",
+    "us-ofac/sdn_2024-02-23.csv",
+    "us-ofac/consolidated_2022-03-24.xml",
+    "un-sc/UN_consolidated_2026-02-27.xml",
+    "eu-fsf/FSF_xml_1_1_2022-03-18_cut-to-complete-entities.xml",
+    "eu-fsf/FSF_xml_1_1_2022-03-18_truncated.xml",
+]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.ERROR)
+    lists_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT.parent / "shared" / "data" / "lists"
+    sources = [str(lists_dir / name) for name in SHIPPED]
+    missing = [s for s in sources if not Path(s).exists()]
+    if missing:
+        sys.exit(f"missing list files: {missing}")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        started, cpu = time.perf_counter(), time.process_time()
+        cold = run_lists(sources, db)
+        cold_s, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
+        cold_rss = peak_rss_mb()
+        started, cpu = time.perf_counter(), time.process_time()
+        again = run_lists(sources, db)
+        again_s, again_cpu = time.perf_counter() - started, time.process_time() - cpu
+    for item in cold["sources"]:
+        name = Path(item["source"]).name
+        if item["status"] == "loaded":
+            print(f"  {name:58} {item['designations']:>7,} designations  +{item['added']:,} ~{item['amended']:,} "
+                  f"-{item['removed']:,}  quarantined {item['quarantined']:,}")
+        else:
+            print(f"  {name:58} {item['status']}: {item.get('error', item.get('reason', ''))[:90]}")
+    unchanged = sum(1 for item in again["sources"] if item["status"] == "unchanged")
+    # CPU time is shown too: on a shared machine the wall time depends on the neighbours.
+    print(f"cold load:       {cold_s:6.2f} s wall, {cold_cpu:6.2f} s CPU  ({len(sources)} sources; "
+          f"peak RSS {cold_rss:,.0f} MB)")
+    print(f"unchanged rerun: {again_s:6.2f} s wall, {again_cpu:6.2f} s CPU  ({unchanged} unchanged, "
+          f"{again_s / cold_s:.1%} of cold; peak RSS {peak_rss_mb():,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

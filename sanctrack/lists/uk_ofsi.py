@@ -1,0 +1,250 @@
+"""UK OFSI Consolidated List (ConList): the XLSX export and the CSV with the same layout.
+
+One row per name; rows sharing a Group ID are one designation. Row 1 is `Last Updated, dd/mm/yyyy`,
+row 2 the header. Other Information packs sub-fields such as `(UK Sanctions List Ref):RUS2389`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+from sanctrack.lists.model import (
+    ListFormatError,
+    ParsedList,
+    clean_text,
+    iso_partial_dates,
+    join_columns,
+    joined_by_key,
+    map_vocabulary,
+    parse_dates,
+    sha256_of,
+)
+
+log = logging.getLogger(__name__)
+
+AUTHORITY = "UK"
+LIST_NAME = "OFSI Consolidated List"
+NAME_PARTS = ["Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6"]
+HEADER = [
+    "Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Title", "Name Non-Latin Script",
+    "Non-Latin Script Type", "Non-Latin Script Language", "DOB", "Town of Birth", "Country of Birth",
+    "Nationality", "Passport Number", "Passport Details", "National Identification Number",
+    "National Identification Details", "Position", "Address 1", "Address 2", "Address 3", "Address 4",
+    "Address 5", "Address 6", "Post/Zip Code", "Country", "Other Information", "Group Type", "Alias Type",
+    "Alias Quality", "Regime", "Listed On", "UK Sanctions List Date Designated", "Last Updated", "Group ID",
+]
+# Preference for the primary name where a group has several name rows (two real groups have no
+# `Primary name` row at all): the first row of the best-ranked alias type.
+ALIAS_RANK = {"primary": 0, "primary_variation": 1, "aka": 2, "fka": 3}
+# A sub-field value runs until the next `(Key):` marker; keys are capitalised short labels.
+_NEXT_KEY = r"(?=\s*\([A-Z][A-Za-z/ ]{1,40}(?:\(s\))?\):|$)"
+# Packed multi-values: `(1) D00000897 (2) D00004262`.
+_PACKED = r"\s*\(\d{1,2}\)\s*"
+FIRST_ROW_OFFSET = 3  # spreadsheet row of the first data row (1-based, after the date row and the header)
+
+
+def read_xlsx_cells(path: Path) -> pd.DataFrame:
+    """The first sheet's cells as text (python-calamine directly: twice as fast as read_excel)."""
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    cells = sheet.to_python(skip_empty_area=False)
+    odd = {type(v).__name__ for row in cells for v in row if not isinstance(v, str)}
+    if odd:
+        # The ConList writes every cell as text; a typed cell means the file was re-saved by a spreadsheet.
+        log.warning("%s: non-text cells (%s) converted to text", path, sorted(odd))
+        cells = [[cell_text(v) for v in row] for row in cells]
+    return pd.DataFrame(cells, dtype="str")
+
+
+def cell_text(value: object) -> str:
+    """A non-text cell as the text the ConList would have written."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def read_rows(path: Path, fmt: str) -> tuple[pd.DataFrame, str]:
+    """The raw cells (all text) and the `Last Updated` value of row 1, from XLSX or CSV."""
+    try:
+        if fmt == "uk_ofsi_xlsx":
+            raw = read_xlsx_cells(path)
+        else:
+            raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                              names=range(len(HEADER)))
+    except (python_calamine.CalamineError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ListFormatError(path, "file", f"cannot read as {fmt}: {exc}") from exc
+    if len(raw) < 2:
+        raise ListFormatError(path, "row 1", f"expected a `Last Updated` row and a header, got {len(raw)} row(s)")
+    if str(raw.iat[0, 0]).strip() != "Last Updated":
+        raise ListFormatError(path, "row 1, column 1", f"expected 'Last Updated', found {raw.iat[0, 0]!r}")
+    header = [str(v).strip() for v in raw.iloc[1].tolist()]
+    if header[: len(HEADER)] != HEADER or any(h not in ("", "nan", "None") for h in header[len(HEADER):]):
+        unexpected = [h for h in header if h not in HEADER]
+        missing = [h for h in HEADER if h not in header]
+        raise ListFormatError(path, "row 2", f"header differs from the ConList layout: new {unexpected}, missing {missing}")
+    rows = raw.iloc[2:, : len(HEADER)].copy()
+    rows.columns = HEADER
+    rows = rows.apply(clean_text)
+    rows["source_position"] = (rows.index - 2 + FIRST_ROW_OFFSET).astype("int64")
+    if rows["Group ID"].isna().any():
+        first = int(rows.loc[rows["Group ID"].isna(), "source_position"].iloc[0])
+        raise ListFormatError(path, f"row {first}", "row without a Group ID")
+    return rows.reset_index(drop=True), str(raw.iat[0, 1]).strip()
+
+
+def sub_field(other_information: pd.Series, key: str) -> pd.Series:
+    """One packed sub-field of Other Information, e.g. `Parent company`; NA where absent."""
+    pattern = rf"\({key}\):\s*(.*?)\s*{_NEXT_KEY}"
+    value = other_information.str.extract(pattern, flags=re.DOTALL)[0]
+    return clean_text(value.str.rstrip(".").astype("str"))
+
+
+def parse_designations(rows: pd.DataFrame, names: pd.DataFrame, source: str) -> pd.DataFrame:
+    """One designation per Group ID: type, primary name, regimes, dates and the Other Information sub-fields."""
+    grouped = rows.groupby("Group ID", sort=False)
+    first = grouped.head(1).set_index("Group ID")
+    types_per_group = grouped["Group Type"].nunique()
+    if (types_per_group > 1).any():
+        log.warning("%s: groups with several Group Types: %s", source, types_per_group[types_per_group > 1].index.tolist())
+    ranked = names.assign(_rank=names["alias_type"].map(ALIAS_RANK))
+    primary = ranked.sort_values(["_rank", "source_position"], na_position="last").groupby("list_id").head(1)
+    primary = primary.set_index("list_id")["full_name"]
+    listed = parse_dates(rows["Listed On"], "%d/%m/%Y", source, "Listed On")
+    updated = parse_dates(rows["Last Updated"], "%d/%m/%Y", source, "Last Updated")
+    other = first["Other Information"]
+    return pd.DataFrame({
+        "authority": AUTHORITY,
+        "list_name": LIST_NAME,
+        "list_id": first.index.astype("str"),
+        "list_ref": other.str.extract(r"\(UK Sanctions List Ref\):\s*([A-Z]+\d+)")[0].values,
+        "entity_type": map_vocabulary(first["Group Type"], AUTHORITY, "entity_type", source).values,
+        "primary_name": first.index.map(primary),
+        "regimes": first.index.map(regimes_by_group(rows)),
+        "listed_on": listed.groupby(rows["Group ID"]).min().reindex(first.index).values,
+        "last_updated": updated.groupby(rows["Group ID"]).max().reindex(first.index).values,
+        "remarks": other.values,
+        "statement_of_reasons": sub_field(other, "UK Statement of Reasons").values,
+        "parent_company": sub_field(other, "Parent company").values,
+        "source_position": first["source_position"].values,
+    })
+
+
+def regimes_by_group(rows: pd.DataFrame) -> dict[str, str]:
+    """The distinct regimes of each group, sorted and "; "-joined (15 real groups span several)."""
+    pairs = rows[["Group ID", "Regime"]].dropna().drop_duplicates()
+    return joined_by_key(pairs["Group ID"], pairs["Regime"], sep="; ")
+
+
+def parse_names(rows: pd.DataFrame, source: str) -> pd.DataFrame:
+    """One name per row: the Latin name from Name 1..6 and the non-Latin script name of the same row."""
+    return pd.DataFrame({
+        "authority": AUTHORITY,
+        "list_id": rows["Group ID"],
+        "full_name": join_columns(rows, NAME_PARTS),
+        "alias_type": map_vocabulary(rows["Alias Type"], AUTHORITY, "alias_type", source),
+        "alias_quality": map_vocabulary(rows["Alias Quality"], AUTHORITY, "alias_quality", source),
+        "title": rows["Title"],
+        "name_non_latin": rows["Name Non-Latin Script"],
+        "non_latin_script": rows["Non-Latin Script Type"],
+        "non_latin_language": rows["Non-Latin Script Language"],
+        "source_position": rows["source_position"],
+    })
+
+
+def _packed(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Split a packed `(1) a (2) b` column into one row per value, keeping the Group ID."""
+    values = rows[["Group ID", column]].dropna()
+    split = values[column].str.replace(rf"^{_PACKED}", "", regex=True).str.split(_PACKED, regex=True)
+    out = values.assign(**{column: split}).explode(column)
+    return out[out[column].str.strip() != ""]
+
+
+def parse_identifiers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Passports, national identification numbers, IMO numbers and business registrations."""
+    frames = []
+    for id_type, number, details in (
+        ("passport", "Passport Number", "Passport Details"),
+        ("national_id", "National Identification Number", "National Identification Details"),
+    ):
+        ids = _packed(rows, number).merge(rows[["Group ID", details]].drop_duplicates(), on="Group ID", how="left")
+        ids = ids.drop_duplicates(["Group ID", number, details])
+        frames.append(pd.DataFrame({
+            "list_id": ids["Group ID"], "id_type": id_type, "id_number": ids[number], "country": pd.NA,
+            "details": ids[details],
+        }))
+    other = rows.drop_duplicates("Group ID").set_index("Group ID")["Other Information"]
+    for id_type, key in (("imo", "IMO number"), ("registration", "Business Reg No")):
+        value = sub_field(other, key).dropna()
+        frames.append(pd.DataFrame({
+            "list_id": value.index, "id_type": id_type, "id_number": value.values, "country": pd.NA, "details": pd.NA,
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "authority", AUTHORITY)
+    return out.astype({c: "str" for c in ["list_id", "id_type", "id_number", "country", "details"]})
+
+
+def parse_addresses(rows: pd.DataFrame) -> pd.DataFrame:
+    """Distinct addresses per designation (the UK repeats them on every name row)."""
+    address = join_columns(rows, [f"Address {i}" for i in range(1, 7)], sep=", ")
+    out = pd.DataFrame({
+        "authority": AUTHORITY,
+        "list_id": rows["Group ID"],
+        "address": address,
+        "city": pd.Series(pd.NA, index=rows.index, dtype="str"),
+        "postal_code": rows["Post/Zip Code"],
+        "country": rows["Country"],
+    })
+    return out[out[["address", "postal_code", "country"]].notna().any(axis=1)]
+
+
+def parse_birth_dates(rows: pd.DataFrame) -> pd.DataFrame:
+    """Distinct birth dates, partial dates kept partial (`00/00/1994` and `1994` are the year 1994)."""
+    dob = rows[["Group ID", "DOB"]].dropna().drop_duplicates()
+    parts = dob["DOB"].str.extract(r"^(?:(?:(\d{1,2})/)?(\d{1,2})/)?(\d{4})$")
+    iso = iso_partial_dates(parts[2], parts[1], parts[0])
+    year = pd.to_numeric(parts[2], errors="coerce").astype("Int64")
+    return pd.DataFrame({
+        "authority": AUTHORITY,
+        "list_id": dob["Group ID"],
+        "birth_date": iso,
+        "year_from": year,
+        "year_to": year,
+        "is_approximate": False,
+        "raw_value": dob["DOB"],
+    })
+
+
+def parse_nationalities(rows: pd.DataFrame) -> pd.DataFrame:
+    """Distinct nationalities, unpacking `(1) Russia (2) Ukraine`."""
+    nat = _packed(rows, "Nationality")
+    return pd.DataFrame({"authority": AUTHORITY, "list_id": nat["Group ID"], "country": nat["Nationality"].str.strip()})
+
+
+def parse_uk_ofsi(path: Path, fmt: str) -> ParsedList:
+    """Parse a ConList XLSX (`uk_ofsi_xlsx`) or CSV (`uk_ofsi_csv`) file."""
+    rows, last_updated = read_rows(path, fmt)
+    published = pd.to_datetime(last_updated, format="%d/%m/%Y", errors="coerce")
+    if pd.isna(published):
+        raise ListFormatError(path, "row 1, column 2", f"unparseable Last Updated date {last_updated!r}")
+    source = str(path)
+    names = parse_names(rows, source)
+    return ParsedList(
+        authority=AUTHORITY,
+        list_name=LIST_NAME,
+        format=fmt,
+        source_file=source,
+        sha256=sha256_of([path]),
+        published_on=published.date(),
+        designations=parse_designations(rows, names, source),
+        names=names,
+        identifiers=parse_identifiers(rows),
+        addresses=parse_addresses(rows),
+        birth_dates=parse_birth_dates(rows),
+        nationalities=parse_nationalities(rows),
+    )

@@ -1,0 +1,262 @@
+"""Loading a validated list version into the warehouse with SCD-2 history and a change feed.
+
+Runs inside the caller's transaction: a refused or failing load leaves the warehouse as it was.
+A designation version is keyed by (authority, list_name, list_id, content_hash): an unchanged entry
+keeps its version, an amended one is closed (valid_to, is_current false) and a new version opened,
+a removed one is closed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from sanctrack.lists.model import (
+    CHILD_TABLES, DESIGNATION_COLUMNS, ParsedList, in_values, joined_by_key, row_texts, typed,
+)
+from sanctrack.warehouse.runs import Run, utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_SHRINK = 0.20
+CHILD_TARGETS = {name: f"designation_{name}" for name in CHILD_TABLES}
+# The designation facts compared to say what changed in an amendment (provenance columns excluded).
+FACT_COLUMNS = [c for c in DESIGNATION_COLUMNS if c not in ("authority", "list_name", "list_id", "source_position")]
+
+
+class ListLoadRefused(Exception):
+    """A list version that must not be loaded without --force (a large shrink, an older version)."""
+
+
+class ListIntegrityError(Exception):
+    """The warehouse would break a key or an accepted-values rule after a load: the load is rolled back."""
+
+
+@dataclass(frozen=True)
+class ListLoadResult:
+    """What one list version did to the warehouse."""
+
+    authority: str
+    list_name: str
+    status: str  # loaded, unchanged
+    designations: int
+    added: int
+    amended: int
+    removed: int
+    quarantined: int
+
+
+def loaded_version(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str] | None:
+    """(authority, list_name) of an already loaded file with this sha256, if any."""
+    rows = con.execute("select authority, list_name from list_versions where sha256 = ? limit 1", [sha256]).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def version_ids(parsed: ParsedList, list_ids: pd.Series, hashes: pd.Series, run_id: str) -> pd.Series:
+    """Version ids: sha256 of authority, list name, list id, content hash and run."""
+    prefix = f"{parsed.authority}\x1f{parsed.list_name}\x1f"
+    keys = prefix + list_ids.astype("str") + "\x1f" + hashes.astype("str") + f"\x1f{run_id}"
+    return keys.map(lambda k: hashlib.sha256(k.encode()).hexdigest())
+
+
+def guard_against_shrink(parsed: ParsedList, current: int, max_shrink: float, force: bool) -> None:
+    """Refuse a version with more than `max_shrink` fewer designations than the loaded one (unless forced)."""
+    new = len(parsed.designations)
+    if current and new < current * (1 - max_shrink):
+        message = (f"{parsed.source_file}: {parsed.authority} {parsed.list_name} has {new:,} designations against "
+                   f"{current:,} loaded ({(current - new) / current:.0%} fewer, more than the {max_shrink:.0%} allowed): "
+                   "refused as a likely truncated file; load it with --force if the shrink is real")
+        if not force:
+            raise ListLoadRefused(message)
+        log.warning("%s (forced)", message)
+
+
+def guard_against_older_version(con: duckdb.DuckDBPyConnection, parsed: ParsedList, valid_from: date,
+                                force: bool) -> None:
+    """Refuse a version published before the latest loaded one: history only moves forward."""
+    latest = con.execute(
+        "select max(published_on) from list_versions where authority = ? and list_name = ?",
+        [parsed.authority, parsed.list_name],
+    ).fetchall()[0][0]
+    if latest is not None and valid_from < latest and not force:
+        raise ListLoadRefused(f"{parsed.source_file}: published {valid_from}, older than the loaded version of "
+                              f"{latest}: refused (use --force to load it anyway)")
+
+
+def changed_fields(con: duckdb.DuckDBPyConnection, parsed: ParsedList, amended: pd.DataFrame) -> pd.Series:
+    """For each amended list_id, the designation columns and child tables that differ ("; "-joined)."""
+    if amended.empty:
+        return pd.Series(dtype="str")
+    con.register("amended_versions", amended[["previous_version_id"]])
+    ids = set(amended["list_id"])
+    old = typed(con.execute(
+        f"select {', '.join(['list_id', *FACT_COLUMNS])} from designations "
+        "where designation_version_id in (select previous_version_id from amended_versions)"
+    ).df()).set_index("list_id")
+    new = parsed.designations[in_values(parsed.designations["list_id"], ids)].set_index("list_id")
+    differences: dict[str, list[str]] = {list_id: [] for list_id in ids}
+    for column in FACT_COLUMNS:
+        if column == "content_hash":
+            continue
+        a, b = as_text(old[column]), as_text(new[column]).reindex(old.index)
+        for list_id in old.index[a != b]:
+            differences[list_id].append(column)
+    for name, target in CHILD_TARGETS.items():
+        columns = CHILD_TABLES[name]
+        old_rows = typed(con.execute(
+            f"select {', '.join(columns)} from {target} "
+            "where designation_version_id in (select previous_version_id from amended_versions)"
+        ).df())
+        new_rows = getattr(parsed, name)
+        new_rows = new_rows[in_values(new_rows["list_id"], ids)]
+        old_texts, new_texts = row_texts(old_rows, name), row_texts(new_rows, name)
+        a = joined_by_key(old_texts["list_id"], old_texts["text"])
+        b = joined_by_key(new_texts["list_id"], new_texts["text"])
+        for list_id in sorted(set(a) | set(b)):
+            if a.get(list_id, "") != b.get(list_id, ""):
+                differences[list_id].append(name)
+    con.unregister("amended_versions")
+    return pd.Series({k: "; ".join(v) for k, v in differences.items()}, dtype="str")
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Values as comparable text (dates as yyyy-mm-dd, missing as empty)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.strftime("%Y-%m-%d")
+    return values.astype("str").fillna("")
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert a frame's columns into a table of the same column names (one vectorised statement)."""
+    if frame.empty:
+        return 0
+    name = f"frame_{table}"
+    con.register(name, frame)
+    columns = ", ".join(frame.columns)
+    con.execute(f"insert into {table} ({columns}) select {columns} from {name}").fetchall()
+    con.unregister(name)
+    return len(frame)
+
+
+def load_list(con: duckdb.DuckDBPyConnection, run: Run, parsed: ParsedList, quarantined: pd.DataFrame, *,
+              force: bool = False, max_shrink: float = DEFAULT_MAX_SHRINK) -> ListLoadResult:
+    """Load one validated list version (inside the caller's transaction) and record its changes."""
+    if loaded_version(con, parsed.sha256) is not None:
+        return ListLoadResult(parsed.authority, parsed.list_name, "unchanged", len(parsed.designations), 0, 0, 0, 0)
+    valid_from = parsed.published_on
+    if valid_from is None:
+        valid_from = utcnow().date()
+        log.warning("%s: no publication date; valid_from is the load date %s", parsed.source_file, valid_from)
+    current = con.execute(
+        "select designation_version_id as previous_version_id, list_id, content_hash as previous_hash "
+        "from designations where authority = ? and list_name = ? and is_current",
+        [parsed.authority, parsed.list_name],
+    ).df()
+    guard_against_shrink(parsed, len(current), max_shrink, force)
+    guard_against_older_version(con, parsed, valid_from, force)
+
+    new = parsed.designations[["list_id", "content_hash"]].merge(current, on="list_id", how="outer", indicator=True)
+    added = new[new["_merge"] == "left_only"]
+    removed = new[new["_merge"] == "right_only"]
+    both = new[new["_merge"] == "both"]
+    amended = both[both["content_hash"] != both["previous_hash"]]
+    opened = pd.concat([added, amended])
+    opened = opened.assign(designation_version_id=version_ids(parsed, opened["list_id"], opened["content_hash"],
+                                                              run.run_id))
+    now = utcnow()
+
+    closing = pd.concat([amended, removed])[["previous_version_id"]]
+    if len(closing):
+        con.register("closing_versions", closing)
+        con.execute(
+            "update designations set valid_to = ?, is_current = false "
+            "where designation_version_id in (select previous_version_id from closing_versions)",
+            [valid_from],
+        ).fetchall()
+        con.unregister("closing_versions")
+
+    version_of = opened.set_index("list_id")["designation_version_id"]
+    rows = parsed.designations[in_values(parsed.designations["list_id"], version_of.index)]
+    insert_frame(con, "designations", rows.assign(
+        designation_version_id=rows["list_id"].map(version_of),
+        listed_on=rows["listed_on"].dt.date, last_updated=rows["last_updated"].dt.date,
+        valid_from=valid_from, valid_to=None, is_current=True, source_file=parsed.source_file,
+        sha256=parsed.sha256, published_on=parsed.published_on, run_id=run.run_id, loaded_at=now,
+    ).astype({"valid_to": "datetime64[s]"}))
+    for name, target in CHILD_TARGETS.items():
+        child = getattr(parsed, name)
+        child = child[in_values(child["list_id"], version_of.index)]
+        insert_frame(con, target, child.assign(designation_version_id=child["list_id"].map(version_of)))
+
+    changes = pd.concat([
+        added.assign(change_type="added", previous_version_id=None),
+        amended.assign(change_type="amended"),
+        removed.assign(change_type="removed"),
+    ])
+    changes = changes.assign(designation_version_id=changes["list_id"].map(version_of))
+    changes["changed_fields"] = changes["list_id"].map(
+        changed_fields(con, parsed, amended)).where(changes["change_type"] == "amended")
+    insert_frame(con, "designation_changes", pd.DataFrame({
+        "change_id": (f"{run.run_id}\x1f{parsed.sha256}\x1f{parsed.authority}\x1f{parsed.list_name}\x1f"
+                      + changes["list_id"]).map(
+            lambda k: hashlib.sha256(k.encode()).hexdigest()),
+        "run_id": run.run_id, "authority": parsed.authority, "list_name": parsed.list_name,
+        "list_id": changes["list_id"], "change_type": changes["change_type"], "detected_at": now,
+        "published_on": parsed.published_on, "designation_version_id": changes["designation_version_id"],
+        "previous_version_id": changes["previous_version_id"], "changed_fields": changes["changed_fields"],
+    }).astype({"published_on": "datetime64[s]", "previous_version_id": "str", "designation_version_id": "str",
+               "changed_fields": "str"}))
+
+    load_quarantine(con, run, quarantined)
+    con.execute(
+        "insert into list_versions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [parsed.authority, parsed.list_name, parsed.sha256, parsed.format, parsed.source_file, valid_from,
+         parsed.source_records or len(parsed.designations), len(parsed.designations), len(added), len(amended),
+         len(removed), len(quarantined), run.run_id, now],
+    ).fetchall()
+    check_current_keys(con, parsed.authority, parsed.list_name)
+    return ListLoadResult(parsed.authority, parsed.list_name, "loaded", len(parsed.designations), len(added),
+                          len(amended), len(removed), len(quarantined))
+
+
+def load_quarantine(con: duckdb.DuckDBPyConnection, run: Run, quarantined: pd.DataFrame) -> None:
+    """Keep the quarantined rows (QuarantineFrame columns); the same failure is kept once."""
+    run.bump("quarantined", len(quarantined))
+    if quarantined.empty:
+        return
+    con.register("list_quarantine", quarantined)
+    con.execute(
+        """
+        insert into quarantine
+            (quarantine_id, run_id, target_table, row_json, check_name, column_name, failure_case,
+             source_location, quarantined_at)
+        select quarantine_id, ?, target_table, row_json, check_name, column_name, failure_case,
+            source_location, ?
+        from list_quarantine as q
+        where not exists (select 1 from quarantine as k where k.quarantine_id = q.quarantine_id)
+        """,
+        [run.run_id, utcnow()],
+    ).fetchall()
+    con.unregister("list_quarantine")
+
+
+def check_current_keys(con: duckdb.DuckDBPyConnection, authority: str, list_name: str) -> None:
+    """After a load: one current version per list id, and accepted entity types (else the load rolls back)."""
+    duplicated, bad_types = con.execute(
+        """
+        select
+            count(*) - count(distinct list_id),
+            count(*) filter (where entity_type not in ('person', 'organisation', 'vessel', 'aircraft')),
+        from designations
+        where authority = ? and list_name = ? and is_current
+        """,
+        [authority, list_name],
+    ).fetchall()[0]
+    if duplicated or bad_types:
+        raise ListIntegrityError(f"{authority} {list_name}: {duplicated} list ids with several current versions, "
+                             f"{bad_types} unknown entity types after the load")

@@ -1,0 +1,104 @@
+-- Everything linked to Rosatom, with its evidence: current designations linked by the list's own
+-- words (the UK `(Parent company):Rosatom` sub-field, a Rosatom name or alias, the remarks or
+-- statement of reasons), together with the Rosatom-linked news mentions.
+create or replace view rosatom_linked as
+with
+designations as (
+    select * from main.designations where is_current
+),
+
+names as (
+    select * from main.designation_names
+),
+
+mentions as (
+    select * from mentions_enriched where is_rosatom_linked
+),
+
+by_parent_company as (
+    select
+        designation_version_id,
+        'parent_company' as evidence_type,
+        parent_company as evidence,
+    from designations
+    where regexp_matches(parent_company, '(?i)rosatom|rusatom|росатом')
+),
+
+by_name as (
+    select distinct
+        n.designation_version_id,
+        case when n.alias_type = 'primary' then 'name' else 'alias' end as evidence_type,
+        n.full_name as evidence,
+    from names as n
+    inner join designations as d on d.designation_version_id = n.designation_version_id
+    where regexp_matches(n.full_name, '(?i)rosatom|rusatom|росатом')
+        or regexp_matches(coalesce(n.name_non_latin, ''), '(?i)росатом')
+),
+
+by_remarks as (
+    select
+        designation_version_id,
+        'remarks' as evidence_type,
+        -- the words around the first mention of Rosatom
+        regexp_extract(remarks, '(?is).{0,80}(?:rosatom|rusatom|росатом).{0,120}') as evidence,
+    from designations
+    where regexp_matches(remarks, '(?i)rosatom|rusatom|росатом')
+        and not regexp_matches(coalesce(parent_company, ''), '(?i)rosatom')
+),
+
+list_evidence as (
+    select * from by_parent_company
+    union all
+    select * from by_name
+    union all
+    select * from by_remarks
+),
+
+from_lists as (
+    select
+        'list' as source,
+        d.authority,
+        d.list_name,
+        d.list_id,
+        d.list_ref,
+        d.primary_name as name,
+        d.entity_type,
+        d.regimes,
+        d.listed_on,
+        null::date as published_on,
+        e.evidence_type,
+        e.evidence,
+        null::varchar as action,
+        null::varchar as document_id,
+        null::varchar as mention_id,
+    from list_evidence as e
+    inner join designations as d on d.designation_version_id = e.designation_version_id
+),
+
+from_news as (
+    select
+        'news' as source,
+        authority,
+        null::varchar as list_name,
+        null::varchar as list_id,
+        null::varchar as list_ref,
+        name,
+        entity_type,
+        null::varchar as regimes,
+        null::date as listed_on,
+        published_on,
+        'news_mention' as evidence_type,
+        sentence as evidence,
+        action,
+        document_id,
+        mention_id,
+    from mentions
+),
+
+final as (
+    select * from from_lists
+    union all
+    select * from from_news
+)
+
+select * from final
