@@ -19,6 +19,7 @@ import pandas as pd
 from sanctrack.lists.model import (
     CHILD_TABLES, DESIGNATION_COLUMNS, ParsedList, in_values, joined_by_key, row_texts, typed,
 )
+from sanctrack.warehouse.quarantine import insert_quarantine
 from sanctrack.warehouse.runs import Run, utcnow
 
 log = logging.getLogger(__name__)
@@ -226,22 +227,10 @@ def load_list(con: duckdb.DuckDBPyConnection, run: Run, parsed: ParsedList, quar
 
 def load_quarantine(con: duckdb.DuckDBPyConnection, run: Run, quarantined: pd.DataFrame) -> None:
     """Keep the quarantined rows (QuarantineFrame columns); the same failure is kept once."""
-    run.bump("quarantined", len(quarantined))
     if quarantined.empty:
         return
     con.register("list_quarantine", quarantined)
-    con.execute(
-        """
-        insert into quarantine
-            (quarantine_id, run_id, target_table, row_json, check_name, column_name, failure_case,
-             source_location, quarantined_at)
-        select quarantine_id, ?, target_table, row_json, check_name, column_name, failure_case,
-            source_location, ?
-        from list_quarantine as q
-        where not exists (select 1 from quarantine as k where k.quarantine_id = q.quarantine_id)
-        """,
-        [run.run_id, utcnow()],
-    ).fetchall()
+    insert_quarantine(con, run, "list_quarantine")
     con.unregister("list_quarantine")
 
 

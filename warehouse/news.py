@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sanctrack.news import MENTION_COLUMNS, ValidatedBatch
+from sanctrack.warehouse.quarantine import insert_quarantine
 from sanctrack.warehouse.runs import Run, utcnow
 
 log = logging.getLogger(__name__)
@@ -125,17 +126,7 @@ def merge_news(con: duckdb.DuckDBPyConnection, run: Run, stage: NewsStage) -> No
             from read_parquet('{extractions}')
             """, {"run_id": run.run_id, "now": utcnow()})
     if quarantine := stage.files("quarantine"):
-        run.counts["quarantined"] = _count(con, f"select count(*) from read_parquet('{quarantine}')")
-        con.execute(f"""
-            insert into quarantine
-                (quarantine_id, run_id, target_table, row_json, check_name, column_name, failure_case,
-                 source_location, quarantined_at)
-            select distinct on (quarantine_id)
-                quarantine_id, $run_id, target_table, row_json, check_name, column_name, failure_case,
-                source_location, $now
-            from read_parquet('{quarantine}', union_by_name = true) as b
-            where not exists (select 1 from quarantine as q where q.quarantine_id = b.quarantine_id)
-            """, {"run_id": run.run_id, "now": utcnow()})
+        insert_quarantine(con, run, f"read_parquet('{quarantine}', union_by_name = true)")
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, run: Run | None = None) -> int:
