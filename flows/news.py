@@ -1,54 +1,76 @@
-"""The news flow: read documents -> extract mentions -> validate -> stage, in bounded batches; then load.
+"""The news flow: read -> extract -> validate each batch of documents, stage it; then load the run.
 
-Batches are staged on disk as they come, so memory does not grow with the number of documents;
-the load merges the whole run inside one transaction: a failure or a kill leaves the warehouse as it was.
+Batches are processed by tasks (on threads, or on a Dask cluster: workers extract, this process
+is the one writer) and staged on disk as they come back, so memory does not grow with the number
+of documents; the load merges the whole run inside one transaction: a failure or a kill leaves
+the warehouse as it was.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from sanctrack.documents import Document, SourceError, expand_sources, read_documents
 import sanctrack.extract as extractor
-from sanctrack.news import ExtractedBatch, ValidatedBatch, extract_batch, validate_batch
+from sanctrack.documents import SourceError, expand_sources, read_documents
+from sanctrack.news import ValidatedBatch, extract_batch, validate_batch
 from sanctrack.warehouse.db import connect, transaction
 from sanctrack.warehouse.news import NewsStage, known_extractions, merge_news
 from sanctrack.warehouse.runs import Run, record_run
 
+log = logging.getLogger(__name__)
+
 DEFAULT_BATCH_SIZE = 500
 
 
-def batched(items, size: int):
+@dataclass
+class BatchResult:
+    """What one batch of documents became, with the time each step took."""
+
+    validated: ValidatedBatch
+    errors: list[SourceError]
+    document_ids: list[str]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
     """itertools.batched of Python 3.12."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-@task(cache_policy=NO_CACHE, name="read documents")
-def read_batch(uris: list[str]) -> tuple[list[Document], list[SourceError]]:
+def process_batch(uris: list[str], known: dict[str, str], extractor_version: str) -> BatchResult:
+    """Read, extract and validate one batch of documents (no warehouse access: runs on any worker)."""
+    seconds = {}
+    started = time.perf_counter()
     documents, errors = [], []
     for item in read_documents(uris):
         (errors if isinstance(item, SourceError) else documents).append(item)
-    return documents, errors
+    seconds["read"] = time.perf_counter() - started
+    extracted = extract_batch(documents, known, extractor_version)
+    seconds["extract"] = time.perf_counter() - started - seconds["read"]
+    validated = validate_batch(extracted, extractor_version)
+    seconds["validate"] = time.perf_counter() - started - seconds["read"] - seconds["extract"]
+    return BatchResult(validated, errors, [d.document_id for d in documents], seconds)
 
 
-@task(cache_policy=NO_CACHE, name="extract mentions")
-def extract_task(documents: list[Document], known: dict[str, str], extractor_version: str) -> ExtractedBatch:
-    return extract_batch(documents, known, extractor_version)
-
-
-@task(cache_policy=NO_CACHE, name="validate")
-def validate_task(batch: ExtractedBatch, extractor_version: str) -> ValidatedBatch:
-    return validate_batch(batch, extractor_version)
+@task(cache_policy=NO_CACHE, name="process batch")
+def process_batch_task(uris: list[str], known: dict[str, str], extractor_version: str) -> BatchResult:
+    return process_batch(uris, known, extractor_version)
 
 
 @task(cache_policy=NO_CACHE, name="stage")
-def stage_task(stage: NewsStage, batch: ValidatedBatch) -> None:
-    stage.add(batch)
+def stage_task(stage: NewsStage, batch: ValidatedBatch) -> int:
+    return stage.add(batch)
 
 
 @task(cache_policy=NO_CACHE, name="load")
@@ -56,18 +78,60 @@ def load_task(con, run: Run, stage: NewsStage) -> None:
     merge_news(con, run, stage)
 
 
+def submitted_in_order(chunks: Iterable[list[str]], known: dict[str, str], version: str,
+                       in_flight: int) -> Iterator[BatchResult]:
+    """Submit batches to the flow's task runner, at most `in_flight` at a time, and yield results in order."""
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(process_batch_task.submit(chunk, known, version))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def processed_here(chunks: Iterable[list[str]], known: dict[str, str], version: str) -> Iterator[BatchResult]:
+    return (process_batch(chunk, known, version) for chunk in chunks)
+
+
+def task_runner_for(name: str, address: str | None):
+    """The task runner the flow fans batches out to: Prefect's threads, or a Dask cluster."""
+    if name == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True})
+    if name == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=1)
+    raise ValueError(f"unknown task runner {name!r}: choose threads or dask")
+
+
 @flow(name="news")
-def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
+def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_SIZE, in_flight: int = 2) -> dict:
     """Load news documents from files, directories, globs or URLs into the warehouse."""
-    return run_news(sources, db_path, batch_size, read=read_batch, extract=extract_task,
-                    validate=validate_task, stage=stage_task, load=load_task)
+    return run_news(
+        sources, db_path, batch_size,
+        process=lambda chunks, known, version: submitted_in_order(chunks, known, version, in_flight),
+        stage=stage_task, load=load_task,
+    )
 
 
-def run_news(sources, db_path, batch_size=DEFAULT_BATCH_SIZE, *, read=read_batch.fn, extract=extract_task.fn,
-             validate=validate_task.fn, stage=stage_task.fn, load=load_task.fn) -> dict:
+def run_news(
+    sources: Iterable[str],
+    db_path,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    *,
+    process: Callable[[Iterable[list[str]], dict, str], Iterator[BatchResult]] = processed_here,
+    stage: Callable[[NewsStage, ValidatedBatch], int] = stage_task.fn,
+    load: Callable = load_task.fn,
+) -> dict:
     """The steps of the flow; with the default plain functions it runs without Prefect."""
     version = extractor.EXTRACTOR_VERSION
-    run = Run("news", params={"sources": list(sources), "db_path": str(db_path)}, extractor_version=version)
+    sources = list(sources)
+    run = Run("news", params={"sources": sources, "db_path": str(db_path)}, extractor_version=version)
     con = connect(db_path)  # held for the whole run: the warehouse has one writer
     staged = NewsStage(db_path, run.run_id)
     document_ids: list[str] = []
@@ -76,30 +140,31 @@ def run_news(sources, db_path, batch_size=DEFAULT_BATCH_SIZE, *, read=read_batch
             known = known_extractions(con)
             with run.timed("list"):
                 uris = list(expand_sources(sources))
-            for chunk in batched(uris, batch_size):
-                for error in (u for u in chunk if isinstance(u, SourceError)):
-                    run.add_error(error.source_uri, error.message)
-                with run.timed("read"):
-                    documents, read_errors = read([u for u in chunk if not isinstance(u, SourceError)])
-                for error in read_errors:
-                    run.add_error(error.source_uri, error.message)
-                run.bump("documents_read", len(documents))
-                document_ids.extend(d.document_id for d in documents)
-                with run.timed("extract"):
-                    extracted = extract(documents, known, version)
-                # A text met again later in the run (at another URI) is not extracted twice.
-                known.update(dict.fromkeys(extracted.extracted_ids, version))
-                run.bump("documents_extracted", len(extracted.extracted_ids))
-                run.bump("documents_skipped", extracted.skipped)
-                with run.timed("validate"):
-                    validated = validate(extracted, version)
-                with run.timed("stage"):
-                    stage(staged, validated)
+            for error in (u for u in uris if isinstance(u, SourceError)):
+                run.add_error(error.source_uri, error.message)
+            uris = [u for u in uris if not isinstance(u, SourceError)]
+            with _progress(len(uris)) as advance:
+                for result in process(batched(uris, batch_size), known, version):
+                    for step, seconds in result.seconds.items():
+                        run.seconds[step] = run.seconds.get(step, 0.0) + seconds
+                    for error in result.errors:
+                        run.add_error(error.source_uri, error.message)
+                    with run.timed("stage"):
+                        extracted = stage(staged, result.validated)
+                    read = len(result.document_ids)
+                    run.bump("documents_read", read)
+                    run.bump("documents_extracted", extracted)
+                    run.bump("documents_skipped", read - extracted)
+                    document_ids.extend(result.document_ids)
+                    log.info("event=batch_staged documents=%d extracted=%d failed=%d mentions=%d",
+                             read, extracted, len(result.errors), len(result.validated.mentions.valid))
+                    advance(read + len(result.errors))
             run.counts["source_errors"] = len(run.errors)
             with transaction(con):
                 with run.timed("load"):
                     load(con, run, staged)
                 record_run(con, run)
+            log.info("event=run_loaded run_id=%s counts=%s", run.run_id, run.counts)
         except Exception as exc:
             # The warehouse is as it was; say in `runs` that this run failed, and why.
             run.add_error("(run)", f"{type(exc).__name__}: {exc}")
@@ -117,3 +182,26 @@ def run_news(sources, db_path, batch_size=DEFAULT_BATCH_SIZE, *, read=read_batch
         "document_ids": list(dict.fromkeys(document_ids)),
         "seconds": run.seconds,
     }
+
+
+class _progress:
+    """A progress bar of documents on the terminal (none when output is not a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if sys.stderr.isatty() and self.total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), transient=True)
+            self.bar.start()
+            task_id = self.bar.add_task("documents", total=self.total)
+            return lambda n: self.bar.advance(task_id, n)
+        return lambda n: None
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -39,23 +39,35 @@ def run() -> None:
     """Run a flow (Prefect, local mode) that loads the warehouse."""
 
 
-@run.command("news", epilog=_examples("sanctrack run news", "sanctrack run news articles/ 'feeds/*.html'"))
+@run.command("news", epilog=_examples(
+    "sanctrack run news",
+    "sanctrack run news articles/ 'press/*.html' https://www.gov.uk/government/news/some-release",
+    "sanctrack run news archive/ --task-runner dask --address tcp://10.0.0.5:8786",
+))
 @click.argument("sources", nargs=-1)
-@click.option("--batch-size", default=200, show_default=True, help="Documents per extract/validate/load batch.")
+@click.option("--batch-size", default=500, show_default=True, help="Documents per read/extract/validate batch.")
+@click.option("--task-runner", type=click.Choice(["threads", "dask"]), default="threads", show_default=True,
+              help="Where batches are extracted: this process, or a Dask cluster (one writer loads either way).")
+@click.option("--address", default=None, help="With --task-runner dask: the scheduler (default: a local 2-worker cluster).")
 @click.pass_obj
-def run_news_command(obj: dict, sources: tuple[str, ...], batch_size: int) -> None:
+def run_news_command(obj: dict, sources: tuple[str, ...], batch_size: int, task_runner: str, address: str | None) -> None:
     """Load news documents (files, directories, globs, http(s) URLs; default seeds/) into the warehouse.
 
-    Each document is read, reduced to its article text, searched for sanctions mentions,
-    validated and loaded in one transaction; documents that fail are reported and skipped.
+    Each document is read, reduced to its article text, searched for sanctions mentions and
+    validated, in batches; the run is loaded in one transaction. Documents that fail are
+    reported by name and skipped; the others load.
     """
     configure_prefect_environment()
-    from sanctrack.flows.news import news_flow
+    from sanctrack.flows.news import news_flow, task_runner_for
     from sanctrack.warehouse.db import WarehouseError
 
     db_path = obj["db_path"]
+    if address and task_runner != "dask":
+        _fail("--address goes with --task-runner dask")
+    flow_run = news_flow.with_options(task_runner=task_runner_for(task_runner, address))
+    in_flight = 4 if task_runner == "dask" else 1
     try:
-        result = news_flow(list(sources) or [str(SEEDS_DIR)], str(db_path), batch_size)
+        result = flow_run(list(sources) or [str(SEEDS_DIR)], str(db_path), batch_size, in_flight)
     except WarehouseError as exc:
         _fail(str(exc))
     for error in result["errors"]:
@@ -123,6 +135,43 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
     if result["errors"]:
         sys.exit(1)
 
+
+
+@main.command(epilog=_examples(
+    "sanctrack serve",
+    "sanctrack serve --news-every 15 --news-source articles/ --lists-every 720",
+))
+@click.option("--news-source", "news_sources", multiple=True,
+              help="News file, folder, glob or URL (repeatable; env SANCTRACK_NEWS_SOURCES; default seeds/).")
+@click.option("--news-every", type=click.FloatRange(min=1), default=None,
+              help="Minutes between news runs (env SANCTRACK_NEWS_EVERY_MINUTES; default 60).")
+@click.option("--lists-source", "lists_sources", multiple=True,
+              help="List source name, path or URL (repeatable; env SANCTRACK_LISTS_SOURCES; default every configured source).")
+@click.option("--lists-every", type=click.FloatRange(min=1), default=None,
+              help="Minutes between lists runs (env SANCTRACK_LISTS_EVERY_MINUTES; default 360).")
+@click.pass_obj
+def serve(obj: dict, news_sources: tuple[str, ...], news_every: float | None, lists_sources: tuple[str, ...],
+          lists_every: float | None) -> None:
+    """Run the news and lists flows on their schedules, served to a Prefect server, until Ctrl-C or SIGTERM.
+
+    Needs a running server (prefect server start --host 127.0.0.1 --port 4200) and
+    PREFECT_API_URL=http://127.0.0.1:4200/api. One flow run at a time: a run that comes due while
+    another holds the warehouse waits for it. Trigger a run by hand: prefect deployment run news/scheduled.
+    """
+    configure_prefect_environment()
+    from sanctrack.flows.deployments import ServeError, build_deployments, check_server, serve_deployments
+
+    try:
+        api_url = check_server()
+    except ServeError as exc:
+        _fail(str(exc))
+    deployments = build_deployments(obj["db_path"], news_sources, news_every, lists_sources, lists_every)
+    for deployment in deployments:
+        every = deployment.schedules[0].schedule.interval
+        click.echo(f"serving {deployment.flow_name}/{deployment.name} every {every}: sources "
+                   f"{deployment.parameters['sources'] or 'every configured source'}")
+    click.echo(f"Prefect server: {api_url}; warehouse: {Path(obj['db_path']).resolve()}")
+    serve_deployments(deployments)
 
 def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40) -> None:
     import pandas as pd
@@ -301,14 +350,16 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
 
 
 @main.command(epilog=_examples("sanctrack export --format parquet --out exports/",
-                               "sanctrack export --format csv --out exports/ --table mentions"))
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
+                               "sanctrack export --format csv --out exports/ --table mentions",
+                               "sanctrack export --format ftm --out exports/"))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "ftm"]), required=True,
+              help="ftm: FollowTheMoney entities as JSON lines, in DIR/entities.ftm.json.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: SANCTRACK_EXPORT_DIR, data/exports).")
 @click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
 @click.pass_obj
 def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -> None:
-    """Export the warehouse's tables and views to CSV or Parquet, one file each."""
+    """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities."""
     from sanctrack.warehouse.db import WarehouseError, connect
     from sanctrack.warehouse.export import export_warehouse
 
@@ -317,6 +368,20 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
         con = connect(obj["db_path"], read_only=True)
     except WarehouseError as exc:
         _fail(str(exc))
+    if fmt == "ftm":
+        if tables:
+            con.close()
+            _fail("--table does not apply to --format ftm (it writes every designation and mention)")
+        from sanctrack.warehouse.ftm import export_ftm
+
+        try:
+            counts = export_ftm(con, out_dir)
+        finally:
+            con.close()
+        for schema, n in counts.items():
+            click.echo(f"{n:>8,} {schema}")
+        click.echo(f"exports: {(out_dir / 'entities.ftm.json').resolve()}")
+        return
     try:
         written = export_warehouse(con, out_dir, fmt, list(tables) or None)
     except ValueError as exc:
@@ -326,6 +391,33 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
     for name, path, rows in written:
         click.echo(f"{rows:>8,} rows  {path}")
     click.echo(f"exports: {out_dir.resolve()}")
+
+
+@main.command(epilog=_examples("sanctrack report --out report.html",
+                               "sanctrack --db data/sanctrack.duckdb report --out /tmp/sanctrack-report.html"))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+@click.pass_obj
+def report(obj: dict, out_file: Path) -> None:
+    """Write a standalone HTML report: headline figures, a chart over time by authority, and tables.
+
+    The page opens without a network (inline CSS and SVG, no scripts): mentions by authority and
+    action, latest mentions and runs, designation changes, Rosatom-linked entries, quarantine reasons.
+    """
+    from sanctrack.report import build_report
+    from sanctrack.warehouse.db import WarehouseError, connect
+
+    try:
+        con = connect(obj["db_path"], read_only=True)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    try:
+        page = build_report(con)
+    finally:
+        con.close()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(page, encoding="utf-8")
+    click.echo(f"report: {out_file.resolve()}")
 
 
 @main.command(epilog=_examples("sanctrack evaluate --gold ../shared/corpus/dev",

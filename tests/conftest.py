@@ -60,3 +60,15 @@ def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A temporary Prefect API server for the whole session, started only when a test asks for it (13-17 s)."""
+    from sanctrack.settings import configure_prefect_environment
+
+    configure_prefect_environment()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -154,3 +154,16 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
                         "values ('r', 'news', now(), 'succeeded', 'x')")
             raise RuntimeError("boom")
     assert con.execute("select count(*) from runs").fetchone() == (0,)
+
+
+def test_the_same_text_at_two_places_is_one_document_with_two_sources(db: Path, tmp_path: Path,
+                                                                      seed_article: Path) -> None:
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    shutil.copy(seed_article, folder / "a.txt")
+    shutil.copy(seed_article, folder / "b.txt")
+    result = run_news([str(folder)], db, batch_size=1)
+    assert result["counts"]["documents_extracted"] == 1 and result["counts"]["documents_skipped"] == 1
+    assert query(db, "select count(*) from documents") == [(1,)]
+    assert query(db, "select count(*) from document_sources") == [(2,)]
+    assert query(db, "select count(*) from mentions") == [(4,)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -48,10 +49,27 @@ class NewsStage:
         self.dir = root / run_id
         self.dir.mkdir(parents=True)
         self.batches = 0
+        self.staged_ids: set[str] = set()  # documents staged by earlier batches of this run
 
-    def add(self, batch: ValidatedBatch) -> None:
-        """Write the batch's frames (the non-empty ones) as one Parquet file each."""
+    def add(self, batch: ValidatedBatch) -> int:
+        """Write the batch's frames (the non-empty ones) as one Parquet file each; returns documents staged.
+
+        A text already staged by an earlier batch (the same article at another URI, extracted by
+        another worker) is staged once: only its new source URI is kept.
+        """
         self.batches += 1
+        new_ids = [i for i in dict.fromkeys(batch.extracted_ids) if i not in self.staged_ids]
+        if len(new_ids) < len(batch.extracted_ids) or len(batch.documents.valid):
+            fresh = ~batch.documents.valid["document_id"].isin(self.staged_ids)
+            batch = replace(
+                batch,
+                documents=replace(batch.documents, valid=batch.documents.valid[fresh]),
+                mentions=replace(batch.mentions, valid=batch.mentions.valid[
+                    ~batch.mentions.valid["document_id"].isin(self.staged_ids)]),
+                extracted_ids=new_ids,
+            )
+        self.staged_ids.update(new_ids)
+        self.staged_ids.update(batch.documents.valid["document_id"])
         extracted = pd.DataFrame({"document_id": pd.Series(batch.extracted_ids, dtype="str")})
         counts = batch.mentions.valid.groupby("document_id").size()
         extracted["mention_count"] = extracted["document_id"].map(counts).fillna(0).astype("int64")
@@ -67,6 +85,7 @@ class NewsStage:
             if len(frame):
                 table_arrow = pa.Table.from_pandas(frame, preserve_index=False)
                 pq.write_table(table_arrow, self.dir / f"{table}-{self.batches:05d}.parquet")
+        return len(batch.extracted_ids)
 
     def files(self, table: str) -> str | None:
         """The Parquet glob of a table, or None when no batch had rows for it."""
