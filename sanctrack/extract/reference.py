@@ -20,6 +20,7 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "seeds" / "reference"
 # they must not change our version).
 REFERENCE_FILES: tuple[str, ...] = (
     "actor_verbs.csv",
+    "announcer_titles.csv",
     "authorities.csv",
     "given_names.csv",
     "government_bodies.csv",
@@ -34,6 +35,7 @@ REFERENCE_FILES: tuple[str, ...] = (
     "stopwords.csv",
     "titles.csv",
     "triggers.csv",
+    "unnamed_singular.csv",
     "vessel_words.csv",
 )
 
@@ -62,9 +64,11 @@ class Reference:
     org_words: frozenset[str]
     vessel_words: frozenset[str]
     titles: tuple[str, ...]  # longest first
+    announcer_titles: frozenset[str]  # titles of the sanctioning side's officials
     title_words: frozenset[str]
     role_nouns: frozenset[str]
     group_nouns: dict[str, str]  # noun -> person | entity | vessel
+    singular_nouns: dict[str, str]  # "a Tatarstani conglomerate": noun -> kind
     actor_verbs: frozenset[str]
     rosatom: tuple[str, ...]
     rosatom_re: re.Pattern[str]
@@ -114,6 +118,11 @@ def load_reference() -> Reference:
         if row["kind"] not in ("person", "entity", "vessel"):
             raise ValueError(f"group_nouns.csv: unknown kind {row['kind']!r}")
         group_nouns[row["noun"]] = row["kind"]
+    singular_nouns: dict[str, str] = {}
+    for row in _rows("unnamed_singular.csv"):
+        if row["kind"] not in ("person", "entity", "vessel"):
+            raise ValueError(f"unnamed_singular.csv: unknown kind {row['kind']!r}")
+        singular_nouns[row["noun"]] = row["kind"]
     titles = sorted(_column("titles.csv", "title"), key=len, reverse=True)
     rosatom = tuple(sorted(_column("rosatom.csv", "name"), key=len, reverse=True))
     return Reference(
@@ -126,9 +135,11 @@ def load_reference() -> Reference:
         org_words=frozenset(_column("org_words.csv", "word")),
         vessel_words=frozenset(_column("vessel_words.csv", "word")),
         titles=tuple(titles),
+        announcer_titles=frozenset(_column("announcer_titles.csv", "title")),
         title_words=frozenset(w for t in titles for w in t.split()),
         role_nouns=frozenset(_column("role_nouns.csv", "word")),
         group_nouns=group_nouns,
+        singular_nouns=singular_nouns,
         actor_verbs=frozenset(_column("actor_verbs.csv", "verb")),
         rosatom=rosatom,
         rosatom_re=re.compile(rf"(?<![\w-])(?:{_alternation(list(rosatom))})(?![\w])", re.IGNORECASE),

@@ -14,20 +14,22 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from sanctrack.extract.model import Mention
 from sanctrack.extract.reference import ACTION_PRIORITY, Reference, load_reference
-from sanctrack.extract.sentences import keyword_sentences, next_sentence
+from sanctrack.extract.sentences import keyword_sentences
 
 # --- token-level patterns -------------------------------------------------------------------
 
-_TOKEN = r"(?:[A-Z\u00C0-\u00DE](?:[\w’'\-]|\.(?=[A-Z]))*)"
+_TOKEN = r"(?:[A-Z]\.(?=[ \t]+[A-Z])|[A-Z\u00C0-\u00DE](?:[\w’'\-+]|\.(?=[A-Z]))*)"
 _PARTICLE = r"(?:(?:al|el|bin|ibn|van|von|de|da|der|ul)[-\s])"
 _SEP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
-CAPSEQ_RE = re.compile(rf"(?<![\w@/#]){_TOKEN}(?:{_SEP}{_PARTICLE}?{_TOKEN}){{0,7}}")
+# A digit inside a name is kept when a capitalised word follows it ("Nord Stream 2 AG").
+CAPSEQ_RE = re.compile(rf"(?<![\w@/#]){_TOKEN}(?:{_SEP}(?:{_PARTICLE}?{_TOKEN}|\d+(?={_SEP}[A-Z]))){{0,7}}")
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -38,7 +40,7 @@ _NUMBER_WORDS = {
 }
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS) + r")"
 _QUANT = r"(?:(?:over|more than|around|about|approximately|at least|nearly|almost|some|up to|a further|an additional|another|a total of)\s+)"
-_MODS = r"(?:(?:more|new|additional|further|other|[\"“”'‘’]?[\w’'-]+[\"“”'‘’]?)\s+){0,4}?"
+_MODS = r"(?:(?!(?:of|them|the|and|or|to|in|for|with|by|from|on|at|their|its|were|are|was|is|have|has)\b)(?:more|new|additional|further|other|[\"“”'‘’]?[\w’'-]+[\"“”'‘’]?)\s+){0,4}?"
 
 _PREPOSITIONS = frozenset(
     "in at from between with by of for near than about like via into to under besides across"
@@ -48,22 +50,105 @@ _TRIGGER_NOUNS_BEFORE_OF = frozenset(
     "designation designations listing listings delisting removal assets asset property properties"
     " funds sanctioning names freezing".split()
 )
+_ON_OK = frozenset(
+    "sanctions sanction measures restrictions penalties bans ban freeze freezes designations and also"
+    " imposed placed put focus".split()
+)
 _ADDRESS_VERBS = frozenset("call calls called calling urge urges urged urging ask asks asked press pressed told tell".split())
+_STATE_VERBS = frozenset("remains remain appears appear features stays joins becomes faces face".split())
 _AUXILIARIES = frozenset("is was are were has have had will would be been being".split())
 _ADVERBS = frozenset("also already now reportedly previously recently since still further likewise".split())
 _DETERMINERS = frozenset("the a an".split())
+# Words that continue an organisation's name across "and" ("JSC Research and Design Institute").
+_ORG_DESCRIPTORS = frozenset(
+    "Research Design Science Scientific Development Production Engineering Trade Trading Investment"
+    " Construction Technical Industrial Manufacturing Innovation Testing Repair".split()
+)
 _RELATIVE_RE = re.compile(r",\s*(?:who|whose|whom|which)\b[^,;—–()]*")
 _CONTINUATION_RE = re.compile(
-    r"^(?:[\"“]?\s*)(?:(?:\w+)\s+of\s+(?:them|these|those)\b|(?:They|These|Those)\s+(?:include|are|were)\b|"
-    r"(?:The|Those)\s+(?:\w+\s+){0,2}(?:include|includes|included|are|were)\b|Among\s+them\b)",
+    r"^(?:[\"“]?\s*)(?:(?:\w+)\s+of\s+(?:them|these|those)\b|(?:They|These|Those)\s+include\b|"
+    r"(?:The|Those)\s+(?:\w+\s+){0,2}(?:include|includes|included)\b|(?:The|Those)\s+(?:\w+\s+){0,2}(?:are|were)\s+[A-Z]|"
+    r"Among\s+them\b)",
 )
+# Only right after the statement they continue: "They are" is common anywhere else.
+_ADJACENT_CONTINUATION_RE = re.compile(r"^(?:They|These|Those)\s+(?:are|were)\s+[A-Z]")
 _APPOSITIVE_RE = re.compile(r"^,\s+(?:(?:the|a|an|his|her|their|its)\s+)?([^,;()—–\n]{2,90}?)(?=\s*(?:,|;|\.(?:\s|$)|\s—|\s–|$))")
-_DASH_RE = re.compile(r"\s[—–-]\s|:\s")
 _HYPHEN_LOWER_RE = re.compile(r"^[\w’']+-[a-z][\w-]*$")
 _SURNAME_SUFFIX_RE = re.compile(
     r"(?:ov|ova|ev|eva|yov|in|ina|yn|kin|ko|enko|sky|skiy|ski|skaya|ich|vich|uk|yuk|yan|ian|dze|shvili|ova|ayev|iev|ik)$"
 )
-_SPEAKER_AFTER_RE = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:said|says|told|added|stated)\b")
+
+
+logger = logging.getLogger(__name__)
+
+_NONSPACE_RE = re.compile(r"\S+")
+# A past-tense verb, then at most three lower-case descriptor words, right before a name.
+_VERB_OBJECT_RE = re.compile(
+    r"(?<![\w’'-])([a-z]+ed)\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
+    r"(?:(?!(?:on|of|to|in|for|with|against|by|and|or|as|at|from|into|sanctions|measures|restrictions|penalties)\b)"
+    r"(?![a-z]+(?:ed|ing)\b)[a-z]+\s+){0,3}$"  # the verb nearest to the name decides
+)
+_COORDINATED_NAME_RE = re.compile(r"^\s+and\s+(?:(?:[A-Z][\w.’'-]*|of|the)\s+){1,6}(?=(?:has\s+|have\s+)?[a-z]+(?:ed|s)\b)")
+# An -ing verb right before the name, or before a determiner and descriptors ("accused of poisoning
+# Sergei Volkov"); an -ing word before a plain noun is an adjective ("the shipping firm Neva").
+_ING_OBJECT_RE = re.compile(r"(?<![\w’'-])([a-z]+ing)\s+(?:(?:the|a|an|his|her|its|their)\s+(?:[a-z]+\s+){0,3})?$")
+_TRIGGER_PARTICIPLES = frozenset(
+    "sanctioned designated targeted listed delisted added blacklisted removed named included imposed lifted"
+    " unfrozen identified penalised penalized punished blocked restricted affected mentioned hit called urged"
+    " expanded extended renewed renamed"
+    " sanctioning designating targeting listing delisting adding blacklisting removing naming including imposing"
+    " lifting freezing identifying penalising penalizing punishing blocking restricting hitting calling urging"
+    " expanding extending renewing".split()
+)
+_ALIAS_BEFORE_RE = re.compile(r"\b(?:known as|also known as|alias|aka|a\.k\.a\.|dubbed|nicknamed|nickname)\s+[\"“‘']?$", re.IGNORECASE)
+# A lower-case word after a single capitalised word that is an ordinary preposition or verb keeps
+# it a name ("removed Belaruskali from"); any other ("Haitian gang") makes it an adjective.
+_AFTER_SINGLE_OK_RE = re.compile(r"^(?:\s*[,;.)—–:]|\s*$|\s+(?:from|to|on|in|for|over|as|and|or|with|by|under|after|is|was|were|are|has|have|had|will|itself)\b)")
+# A single word right after a sanction verb is its object: "removed Belaruskali from its list".
+_TRIGGER_VERB_BEFORE_RE = re.compile(
+    r"\b(?:sanctioned|sanctions|sanctioning|designated|designating|removed|delisted|delisting|targeted|targets|added|listed|blacklisted)\s+$"
+)
+_NEGATED_BEFORE_RE = re.compile(
+    r"\b(?:not|never)\s+(?:\w+\s+){0,2}?(?:include|included|including|target|targeted|sanction|sanctioned|list|listed|designate|designated|cover|covered)\b[^,;.]*$"
+    r"|\b(?:except(?:\s+for)?|excluding|with the exception of|spared|sparing)\s+[^,;.]*$"
+)
+# After a speaker named behind "said": the clause ends or a time/place phrase follows.
+_SPEAKER_END_RE = re.compile(r"^\s*(?:[,.;:!?”\"]|$|(?:in|on|at|during|as|when|while|after|before|adding|told)\b)")
+# Precompiled patterns of the rules below (compiled once at import, for speed).
+_PLACE_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:in|on|against|to|into|for|over|from|towards|at|across)\s+(?:the\s+)?$")
+_AUTH_DID_NOT_RE = re.compile(r"^\s+(?:\w+\s+){0,2}(?:did|does|do|has|have)\s+not\b")
+_AUTH_HAS_NOT_RE = re.compile(r"^\s+(?:\w+\s+)?(?:has|have)\s+(?:so far\s+)?not\b")
+_PERSON_APPOSITIVE_RE = re.compile(r"^,\s+(?:\d+|(?:a|an|the|his|her)\s+\w+)")
+_WORD_RE = re.compile(r"[\w’'-]+")
+_WORD_OR_PUNCT_RE = re.compile(r"[\w’'-]+|[,;:.()—–]")
+_VERB_ED_S_RE = re.compile(r"[a-z]+(?:ed|es|s)")
+_VERB_ED_RE = re.compile(r"[a-z]+ed")
+_RELATIVE_SPLIT_RE = re.compile(r"\s+(?:who|whose|which|that|said)\b")
+_ROLE_OF_RE = re.compile(r"\b(?:of|within|at|in)\s+(?:the\s+|a\s+)?([^,;]+)$")
+_AND_SPLIT_RE = re.compile(r"\s+and\s+")
+_DIVISION_WITHIN_RE = re.compile(r"\b(?:division|department|unit)\s+within\b")
+_WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+|a\s+)?(.+)$")
+_HEADLINE_WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
+_OF_ROLE_WORDS_RE = re.compile(r"\bof\s+(?:[a-zA-Z’'-]+\s+){1,4}$")
+_OF_ROLE_WORDS_GROUP_RE = re.compile(r"\bof\s+((?:[a-zA-Z’'-]+\s+){1,4})$")
+_ACCORDING_TO_RE = re.compile(r"according\s+to\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+_SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|stated|wrote|tweeted)\s+(?:(?:the\s+)?[A-Z][\w’'-]*\s+){0,4}$")
+_BY_FROM_NAME_RE = re.compile(r"\b(?:by|from)\s+(?:[A-Z][\w’'-]*\s+){1,4}$")
+_VESSEL_PREFIX_RE = re.compile(r"\b(?:tanker|vessel|ship|MV|MT|M/V)\s+$")
+_LIST_FOLLOW_RE = re.compile(r"^\s*(?:[,;.)—–]|and\b|or\b|is\b|was\b|has\b|have\b|were\b|are\b|$)")
+_GROUP_ACTS_RE = re.compile(r"^\s+(?:have|has|had)\s+(?!been\b|also\b|now been\b)\w+")
+_GROUP_VERB_ED_RE = re.compile(r"^\s+\w+(?:ed)\s")
+_GROUP_LINKED_VERB_RE = re.compile(
+    r"^\s+(?:linked|affiliated|associated|connected|tied|controlled|owned|based|involved|located|accused|suspected|"
+    r"alleged|believed|implicated|named|listed|designated|sanctioned|identified|deemed|considered)\b"
+)
+_TRAILING_NAME_RE = re.compile(r"^,\s*([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?=[.;]|$)")
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
+_MORE_RE = re.compile(r"\b(?:also|additional|further|another|more)\b", re.IGNORECASE)
+_VESSEL_WORD_RE = re.compile(r"\b(?:ships?|vessels?|tankers?)\b", re.IGNORECASE)
+_INCLUDING_AFFILIATION_RE = re.compile(r"\b(?:affiliated with|linked to|associated with|connected to)\s+(?:the\s+)?([^,;]+?),\s+including\b")
+_VESSEL_LIST_RE = re.compile(r"(?:ships?|vessels?|tankers?)\b[^.]{0,40}[—–:]")
+_PUNCT_RE = re.compile(r"[^\w\s]")
 
 
 @dataclass
@@ -85,6 +170,9 @@ class _Candidate:
     cues: list[str] = field(default_factory=list)
     group_kind: str | None = None
     group_has_more: bool = False
+    org_ok: bool = True  # a single token is an organisation only in list-like positions
+    extra: _Candidate | None = None  # a second row from a relative clause about the same target
+    singular: bool = False  # "a Tatarstani conglomerate": an unnamed single target
 
 
 def fold(text: str) -> str:
@@ -107,14 +195,41 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+_ACTION_RES: list[tuple[str, re.Pattern[str]]] = [
+    # re.ASCII: the cues are English words, and ASCII case folding is about a third faster.
+    (action, re.compile("|".join(f"(?:{t.source})" for t in load_reference().triggers if t.action == action), re.IGNORECASE | re.ASCII))
+    for action in ACTION_PRIORITY
+]
+
+
 def _actions(ref: Reference, text: str) -> list[tuple[str, str]]:
-    """(action, matched cue) pairs found in `text`."""
+    """(action, matched cue) pairs found in `text`: one combined regex per action, for speed."""
     found = []
-    for trigger in ref.triggers:
-        match = trigger.pattern.search(text)
+    for action, pattern in _ACTION_RES:
+        match = pattern.search(text)
         if match:
-            found.append((trigger.action, match.group(0)))
+            found.append((action, match.group(0)))
     return found
+
+
+# All cues in one alternation, strongest action first, so that at any position the more specific
+# cue wins ("had already been sanctioned" is one `existing` cue, not also a `designated` one) and
+# the sentence is scanned once instead of once per action.
+_ALL_ACTIONS_RE = re.compile(
+    "|".join(f"(?P<{action}>{pattern.pattern})" for action, pattern in _ACTION_RES), re.IGNORECASE | re.ASCII
+)
+
+
+def _clause_actions(sentence: str, clauses: list[tuple[int, int]]) -> list[tuple[str, str] | None]:
+    """The action of each clause, from one scan of the sentence (not one per clause and action)."""
+    found: list[list[tuple[str, str]]] = [[] for _ in clauses]
+    for match in _ALL_ACTIONS_RE.finditer(sentence):
+        for i, (cs, ce) in enumerate(clauses):
+            # a cue counts in a clause when it lies entirely inside it
+            if cs <= match.start() and match.end() <= ce:
+                found[i].append((match.lastgroup or "designated", match.group(0)))
+                break
+    return [_choose_action(f) for f in found]
 
 
 def _choose_action(found: list[tuple[str, str]]) -> tuple[str, str] | None:
@@ -140,11 +255,13 @@ _COORDINATION_RE = re.compile(
     r"(?:coordination|coordinated|concert|partnership|conjunction|together|alongside|cooperation)\s+with\s+|alongside\s+|between\s+",
     re.IGNORECASE,
 )
+_COORDINATED_BEFORE_RE = re.compile(r"(?:" + _COORDINATION_RE.pattern + r")(?:[\w.’' ,&]*?)$", re.IGNORECASE)
+_CAPITALISED_BEFORE_RE = re.compile(r"\b(?!(?:The|A|An|EU|European|UN|Its|Their|Our)\b)[A-Z][\w’']*\s+$")
 _AUTH_LIST_GAP_RE = re.compile(r"^(?:,\s*|\s+and\s+|\s*&\s*)(?:the\s+)?$")
 
 
-def _authorities(ref: Reference, clause: str) -> tuple[list[str], list[str], set[str]]:
-    """(strong, weak, negated) authorities of a clause.
+def _authorities(ref: Reference, clause: str) -> tuple[list[str], list[str], set[str], list[str]]:
+    """(strong, weak, negated, mentioned) authorities of a clause.
 
     Strong: the alias is the agent or owner of a sanction (a trigger within ten words after it,
     or within four words before it: "sanctioned by the US", "on the lists of Washington"), or
@@ -152,15 +269,21 @@ def _authorities(ref: Reference, clause: str) -> tuple[list[str], list[str], set
     alias, except partners "in coordination with" and compounds like "US-drafted".
     """
     matches = []
+    mentioned: list[str] = []
     for m in ref.authority_re.finditer(clause):
         alias = m.group(0)
-        after = clause[m.end():m.end() + 1]
-        if after == "-" or (alias.isupper() is False and after == "’"):
-            pass
         if clause[m.end():m.end() + 1] == "-":
             continue
+        if alias in ("Council", "Treasury") and _CAPITALISED_BEFORE_RE.search(clause[max(0, m.start() - 30):m.start()]):
+            continue  # "National Security and Defence Council" is not the EU Council
+        # "war on Ukraine", "assets in the US", "sanctions against Russia": the place, not the agent.
+        mentioned.append(ref.authority_alias[alias])
+        if _PLACE_PREPOSITION_BEFORE_RE.search(clause[max(0, m.start() - 14):m.start()]) and not re.match(
+            r"^(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:sanctions?\s+)?lists?\b", clause[m.end():m.end() + 40]
+        ):
+            continue
         before = clause[max(0, m.start() - 40):m.start()]
-        coordinated = bool(re.search(r"(?:" + _COORDINATION_RE.pattern + r")(?:[\w.’' ,&]*?)$", before, re.IGNORECASE)) and not re.search(
+        coordinated = bool(_COORDINATED_BEFORE_RE.search(before)) and not re.search(
             r"\b(?:sanction|designat|list|target)\w*\b", before[-25:], re.IGNORECASE
         )
         matches.append((m, alias, coordinated))
@@ -173,7 +296,7 @@ def _authorities(ref: Reference, clause: str) -> tuple[list[str], list[str], set
         after_words = clause[m.end():].split()[:10]
         before_words = clause[:m.start()].split()[-4:]
         tail = clause[m.end():m.end() + 40]
-        if re.match(r"^\s+(?:\w+\s+){0,2}(?:did|does|do|has|have)\s+not\b", tail) or re.match(r"^\s+(?:\w+\s+)?(?:has|have)\s+(?:so far\s+)?not\b", tail):
+        if _AUTH_DID_NOT_RE.match(tail) or _AUTH_HAS_NOT_RE.match(tail):
             negated.add(authority)
             continue
         if coordinated:
@@ -188,10 +311,19 @@ def _authorities(ref: Reference, clause: str) -> tuple[list[str], list[str], set
             previous_strong_end = m.end()
         else:
             weak.append(authority)
-    return list(dict.fromkeys(strong)), list(dict.fromkeys(weak)), negated
+    return list(dict.fromkeys(strong)), list(dict.fromkeys(weak)), negated, mentioned
 
 
 # --- candidate names ------------------------------------------------------------------------
+
+
+_TITLES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _t in load_reference().titles:  # longest first, so "Deputy Defence Minister" beats "Deputy"
+    _TITLES_BY_FIRST.setdefault(_t.split()[0], []).append(tuple(_t.split()))
+    # the plural before a list of names: "Deputy Defence Ministers Timur Ivanov and ..."
+    _TITLES_BY_FIRST.setdefault(_t.split()[0], []).append(tuple(_t.split()[:-1] + [_t.split()[-1] + "s"]))
+for _parts in _TITLES_BY_FIRST.values():
+    _parts.sort(key=len, reverse=True)
 
 
 def _strip_leading(ref: Reference, tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -205,14 +337,17 @@ def _strip_leading(ref: Reference, tokens: list[str]) -> tuple[list[str], list[s
         token = tokens[i].rstrip("’'")
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         matched_title = None
-        for t in ref.titles:
-            parts = t.split()
-            if tokens[i:i + len(parts)] == parts and i + len(parts) < len(tokens):
-                matched_title = parts
+        for parts in _TITLES_BY_FIRST.get(tokens[i], ()):
+            if i + len(parts) < len(tokens) and tuple(tokens[i:i + len(parts)]) == parts:
+                matched_title = list(parts)
                 break
         if matched_title:
             title.extend(matched_title)
             i += len(matched_title)
+            continue
+        if i == 0 and nxt is not None and nxt[:1].isupper() and token.lower() in ref.role_nouns and token not in ref.given_names:
+            title.append(token)  # "Investigator Sergei Sizov", "Oligarch Oleg Deripaska"
+            i += 1
             continue
         if token in ref.stopwords or token in ref.authority_alias or token in ref.media:
             # A demonym that starts a personal name ("German Khan") is kept when nothing
@@ -226,7 +361,7 @@ def _strip_leading(ref: Reference, tokens: list[str]) -> tuple[list[str], list[s
                 and nxt not in ref.authority_alias
                 and not title
                 and i == 0
-                and token in ref.given_names | {"German", "Roman", "Herman"}
+                and token in ref.given_names
             ):
                 break
             if title:
@@ -245,10 +380,16 @@ def _is_org(ref: Reference, tokens: list[str]) -> bool:
     return bool(ref.rosatom_re.fullmatch(" ".join(tokens)))
 
 
+_TARGET_POSITION_RE = re.compile(
+    r"(?:\b(?:sanctioned|sanctioning|designated|designating|targeted|targets|target|listed|delisted|include|includes|including|"
+    r"on|against|is|are|were|was|as well as|and|added|removed|freezing|froze|frozen)|,)\s*$"
+)
+
+
 def _looks_like_person(ref: Reference, tokens: list[str], before: str, after: str, had_title: bool) -> bool:
     if len(tokens) < 2 or len(tokens) > 4:
         return False
-    if any(t.isupper() and len(t) > 1 for t in tokens):
+    if any(t.isupper() and len(t) > 1 and not t.endswith(".") for t in tokens):
         return False
     if tokens[0] in ref.given_names:
         return True
@@ -259,12 +400,16 @@ def _looks_like_person(ref: Reference, tokens: list[str], before: str, after: st
     words = before.lower().split()
     if words and words[-1] in ref.role_nouns:
         return True
-    return bool(re.match(r"^,\s+(?:\d+|(?:a|an|the|his|her)\s+\w+)", after))
+    if len(tokens) <= 3 and all(t.istitle() and t not in ref.stopwords and t not in ref.title_words for t in tokens):
+        # An unknown name in a target position: right after a trigger or inside a list.
+        if _TARGET_POSITION_RE.search(before[-40:]):
+            return True
+    return bool(_PERSON_APPOSITIVE_RE.match(after))
 
 
 def _word_before(text: str) -> tuple[str, str]:
     """(word immediately before, word before that), skipping determiners."""
-    words = re.findall(r"[\w’'-]+", text[-80:])
+    words = _WORD_RE.findall(text[-48:])
     while words and words[-1].lower() in _DETERMINERS:
         words.pop()
     last = words[-1].lower() if words else ""
@@ -275,10 +420,15 @@ def _word_before(text: str) -> tuple[str, str]:
 def _is_actor(ref: Reference, after: str) -> bool:
     """Whether the name is the subject of an active verb (speaker, announcer, actor)."""
     rest = after
+    coordinated = _COORDINATED_NAME_RE.match(rest)
+    if coordinated:
+        rest = rest[coordinated.end():]  # "X and Secretary of State Y announced": X acts too
     m = _APPOSITIVE_RE.match(rest)
+    skipped = False
     if m and rest[m.end():m.end() + 1] == ",":
         rest = rest[m.end() + 1:]
-    words = re.findall(r"[\w’'-]+|[,;:.()—–]", rest[:80])
+        skipped = True
+    words = _WORD_OR_PUNCT_RE.findall(rest[:60])
     if not words:
         return False
     i = 0
@@ -293,16 +443,20 @@ def _is_actor(ref: Reference, after: str) -> bool:
     word = words[i]
     if word in ref.actor_verbs:
         return True
+    if word in _STATE_VERBS:
+        return False
+    if skipped and i == 0:
+        return False  # after an appositive only a listed verb counts ("X, a judge, said")
     if i == 0 and word.islower() and word not in _AUXILIARIES and word not in ("as", "plus", "its", "his", "her", "their", "and", "or", "who", "whose", "which", "to", "of", "in", "on", "from", "with", "for"):
-        return bool(re.fullmatch(r"[a-z]+(?:ed|es|s)", word)) and not word.endswith(("ss", "us"))
-    return i > 0 and bool(re.fullmatch(r"[a-z]+ed", word))
+        return bool(_VERB_ED_S_RE.fullmatch(word)) and not word.endswith(("ss", "us"))
+    return i > 0 and bool(_VERB_ED_RE.fullmatch(word))
 
 
 def _role_after(ref: Reference, after: str) -> str | None:
     m = _APPOSITIVE_RE.match(after)
     if not m:
         return None
-    phrase = re.split(r"\s+(?:who|whose|which|that|said)\b", m.group(1))[0].strip()
+    phrase = _RELATIVE_SPLIT_RE.split(m.group(1))[0].strip()
     words = phrase.lower().split()
     if not words or words[0] in ("who", "whose", "which", "and", "as", "also"):
         return None
@@ -327,8 +481,10 @@ def _role_before(ref: Reference, before: str) -> str | None:
     # Keep only the lower-case descriptor run ending in the role noun ("former assistant").
     kept: list[str] = []
     for w in reversed(words):
-        if w.lower() in ("his", "her", "their", "the", "a", "an", "and", "with", "of", "to", "on") or w.endswith(("’s", "'s")):
+        if w.lower() in ("his", "her", "their", "the", "a", "an", "and", "with", "of", "to", "on", "including", "include", "includes", "as", "among", "are", "is") or w.endswith(("’s", "'s")):
             break
+        if w.endswith("ed") and w.islower() or (w in ref.stopwords and not w.endswith(("an", "ian", "ese"))):
+            break  # a verb or a sentence word ("Thursday sanctioned Russian businessmen")
         kept.insert(0, w)
     return " ".join(kept) or None
 
@@ -336,14 +492,14 @@ def _role_before(ref: Reference, before: str) -> str | None:
 def _affiliation_of(ref: Reference, role: str | None) -> str | None:
     if not role:
         return None
-    m = re.search(r"\b(?:of|within|at|in)\s+(?:the\s+|a\s+)?([^,;]+)$", role)
+    m = _ROLE_OF_RE.search(role)
     if not m:
         return None
-    value = m.group(1).strip()
+    value = _AND_SPLIT_RE.split(m.group(1).strip())[0]
     if value.split()[0] in ref.stopwords and len(value.split()) == 1:
         return None  # a country or place is never an affiliation
-    if re.search(r"\b(?:division|department|unit)\s+within\b", role):
-        inner = re.search(r"\bwithin\s+(?:the\s+|a\s+)?(.+)$", role)
+    if _DIVISION_WITHIN_RE.search(role):
+        inner = _WITHIN_RE.search(role)
         return inner.group(1).strip() if inner else value
     return value
 
@@ -360,7 +516,9 @@ class _Context:
     negated_authorities: set[str]
     vessel_context: bool
     blocked: list[tuple[int, int]]
+    alias_spans: list[tuple[int, int]]
     including_affiliation: tuple[int, str] | None
+    headline: bool = False
 
 
 def _clause_index(ctx: _Context, pos: int) -> int:
@@ -370,17 +528,21 @@ def _clause_index(ctx: _Context, pos: int) -> int:
     return len(ctx.clauses) - 1
 
 
+_HEADLINE_LOWER = frozenset("a an the and or but of on in at to for by with from after over as vs via into".split())
+
+
 def _title_case_line(sentence: str) -> bool:
-    words = re.findall(r"[A-Za-z][\w’'-]*", sentence)
+    """A headline in Title Case ("UK Announces Fresh Sanctions on Russian Officials"): every word is
+    capitalised but the small ones, so capitalisation says nothing about names there."""
+    words = _HEADLINE_WORD_RE.findall(sentence)
     if len(words) < 4:
         return False
-    capital = sum(1 for w in words if w[0].isupper())
-    return capital / len(words) > 0.6
+    return all(w[0].isupper() or w in _HEADLINE_LOWER for w in words)
 
 
 def _name_candidates(ref: Reference, ctx: _Context, text: str) -> list[_Candidate]:
-    sentence, offset = ctx.sentence, ctx.offset
-    if _title_case_line(sentence):
+    sentence = ctx.sentence
+    if ctx.headline:
         return []
     raw = list(CAPSEQ_RE.finditer(sentence))
     merged: list[tuple[int, int]] = []
@@ -391,7 +553,8 @@ def _name_candidates(ref: Reference, ctx: _Context, text: str) -> list[_Candidat
             prev_tokens = sentence[ps:pe].split()
             starts_legal = prev_tokens[0] in ref.legal_forms
             ends_org = prev_tokens[-1] in ref.org_words
-            if (starts_legal and gap in (" and ", " of ", " of the ", " for ", " – ", " - ", " — ", " & ")) or (
+            descriptor_and = gap == " and " and prev_tokens[-1] in _ORG_DESCRIPTORS
+            if (starts_legal and (descriptor_and or gap in (" of ", " of the ", " for ", " – ", " - ", " — ", " & "))) or (
                 ends_org and gap in (" of ", " of the ", " for ")
             ) or gap == " & ":
                 merged[-1] = (ps, m.end())
@@ -401,10 +564,7 @@ def _name_candidates(ref: Reference, ctx: _Context, text: str) -> list[_Candidat
     out: list[_Candidate] = []
     for s, e in merged:
         # Split the sequence at possessives and authority words: "Lavrov’s", "EU".
-        piece_start = s
-        for part in re.finditer(r"\S+(?:\s+\S+)*?(?=(?:’s|'s)\b|$)", sentence[s:e]):
-            pass
-        tokens_spans = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", sentence[s:e])]
+        tokens_spans = [m.span() for m in _NONSPACE_RE.finditer(sentence, s, e)]
         groups: list[list[tuple[int, int]]] = [[]]
         for ts, te in tokens_spans:
             tok = sentence[ts:te]
@@ -417,24 +577,26 @@ def _name_candidates(ref: Reference, ctx: _Context, text: str) -> list[_Candidat
             cand = _make_name_candidate(ref, ctx, text, group)
             if cand is not None:
                 out.append(cand)
-        del piece_start
     return out
 
 
 def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[tuple[int, int]]) -> _Candidate | None:
+    """The target a capitalised sequence names, or None when the rules say it is not one (why: see
+    the comment at each `return None`)."""
     sentence, offset = ctx.sentence, ctx.offset
     tokens = [sentence[a:b] for a, b in group]
     possessive = tokens[-1].endswith(("’s", "'s"))
     if possessive:
         return None
+    while len(tokens) > 1 and _HYPHEN_LOWER_RE.match(tokens[0]):
+        tokens, group = tokens[1:], group[1:]  # "Moscow-based Alfa-Bank"
     title, name_tokens = _strip_leading(ref, tokens)
     if not name_tokens:
         return None
-    # Drop trailing stopwords ("Alrosa The").
-    while name_tokens and name_tokens[-1] in ref.stopwords and len(name_tokens) > 1 and name_tokens[-1] not in ref.org_words:
+    first = len(tokens) - len(name_tokens)  # index of the first kept token
+    # Drop trailing function words ("Alrosa The").
+    while len(name_tokens) > 1 and name_tokens[-1] in ("The", "A", "An", "And", "Of", "In", "On"):
         name_tokens.pop()
-    first = len(tokens) - len(name_tokens) - (len(tokens) - len(tokens))  # index of first kept token
-    first = tokens.index(name_tokens[0], len(tokens) - len(name_tokens) - 0) if name_tokens[0] in tokens[len(tokens) - len(name_tokens):] else len(tokens) - len(name_tokens)
     start_rel = group[first][0]
     end_rel = group[first + len(name_tokens) - 1][1]
     name = sentence[start_rel:end_rel]
@@ -453,36 +615,70 @@ def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[t
         return None
     if any(a <= start_rel < b for a, b in ctx.blocked):
         return None
-    last, prev = _word_before(before)
+    if any(a < end_rel and start_rel < b for a, b in ctx.alias_spans):
+        return None  # part of "the European Union", "Foreign, Commonwealth and Development Office"
+    # Words before the whole sequence, title included: "urged President Joe Biden" is addressed.
+    last, prev = _word_before(sentence[:group[0][0]])
+    name_last, name_prev = _word_before(before)
+    if (
+        group[0][0] != start_rel  # something capitalised was stripped off the front
+        and name_last in _PREPOSITIONS
+        and name_last not in ("of", "to", "on", "by")
+        and not any(t in ref.legal_forms for t in name_tokens)
+    ):
+        return None  # a capitalised preposition stripped off the sequence ("Besides Rusatom Overseas")
     is_legal = any(t in ref.legal_forms for t in name_tokens)
+    if all(t in ref.org_words or t in ref.legal_forms for t in name_tokens):
+        return None  # "Group" or "AG" left alone is not a name
+    if _ALIAS_BEFORE_RE.search(before[-30:]):
+        return None  # "known as Barbecue": alias entries are not separate targets
     if last in _PREPOSITIONS:
         allowed = (
             (last == "of" and prev in _TRIGGER_NOUNS_BEFORE_OF)
+            or (last == "with" and prev in ("along", "together"))  # "along with the Wagner Group itself"
             or (last == "to" and prev in ("apply", "applies", "extend", "extends", "extended", "applied"))
             or (is_legal and last in ("at", "in"))
         )
         if not allowed:
             return None
-    if last == "on" and prev in _ADDRESS_VERBS:
-        return None
+    if _OF_ROLE_WORDS_RE.search(before[-60:]) and not re.search(
+        r"\b(?:" + "|".join(_TRIGGER_NOUNS_BEFORE_OF) + r")\s+of\s+", before[-60:]
+    ):
+        ref_words = _OF_ROLE_WORDS_GROUP_RE.search(before[-60:])
+        if ref_words and any(w.lower() in ref.role_nouns for w in ref_words.group(1).split()):
+            return None  # "wife of Russian energy minister Nikolai Gromov": a reference point
+    if last == "on" and prev not in _ON_OK:
+        return None  # "pressure on Johnson", "call on Johnson": only "sanctions on X" makes a target
     if last in _ADDRESS_VERBS:
         return None
-    if re.search(r"according\s+to\s+(?:[\w’'-]+\s+){0,3}$", before[-60:], re.IGNORECASE):
+    if _ACCORDING_TO_RE.search(before[-60:]):
         return None
-    if _is_actor(ref, after):
+    window = sentence[max(0, group[0][0] - 60):group[0][0]]
+    verb = _VERB_OBJECT_RE.search(window) or _ING_OBJECT_RE.search(window)
+    if verb and verb.group(1) not in _TRIGGER_PARTICIPLES:
+        return None  # "summoned ambassador Andrei Kelin": the object of another verb
+    if _SAID_BEFORE_RE.search(before[-70:]) and _SPEAKER_END_RE.match(after):
+        return None  # "..., said Foreign Secretary Helen Marsh"
+    if not (last == "of" and prev in _TRIGGER_NOUNS_BEFORE_OF) and _is_actor(ref, after):
         return None
-    if ctx.including_affiliation is None and re.search(r"\b(?:by|from)\s+(?:[A-Z][\w’'-]*\s+){1,4}$", before[-50:]):
+    if ctx.including_affiliation is None and _BY_FROM_NAME_RE.search(before[-50:]):
         return None
+    clause_start, clause_end = ctx.clauses[_clause_index(ctx, start_rel)]
+    clause_after = sentence[end_rel:clause_end][:80]
     for pattern in ref.negations:
-        m = pattern.search(after[:80])
-        if m and not re.search(r"[;]", after[:m.start()]):
-            return None
+        if pattern.search(clause_after):
+            return None  # "Alla Voronova, was not among those sanctioned"
+    if _NEGATED_BEFORE_RE.search(sentence[max(clause_start, start_rel - 80):start_rel]):
+        return None  # "the list did not include his brother Denis Sobolev"
 
+    if title and " ".join(title) in ref.announcer_titles:
+        return None  # "Foreign Secretary X", "Treasury Secretary Y": they announce sanctions
     is_org = _is_org(ref, name_tokens)
+    org_ok = True
     role: str | None = None
     entity_type: str
     confidence = 0.85
-    vessel_prefix = re.search(r"\b(?:tanker|vessel|ship|MV|MT|M/V)\s+$", before[-15:])
+    vessel_prefix = _VESSEL_PREFIX_RE.search(before[-15:])
     if vessel_prefix or (ctx.vessel_context and not is_org):
         entity_type = "vessel"
         confidence = 0.7
@@ -505,8 +701,9 @@ def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[t
             role = " ".join(title)
         else:
             entity_type = "single"  # decided at document level: a surname or an organisation
-            if not re.match(r"^\s*(?:[,;.)—–]|and\b|or\b|is\b|was\b|has\b|have\b|were\b|are\b|$)", after):
-                return None
+            org_ok = bool(_LIST_FOLLOW_RE.match(after)) or (
+                bool(_TRIGGER_VERB_BEFORE_RE.search(before[-30:])) and bool(_AFTER_SINGLE_OK_RE.match(after))
+            )
         confidence = 0.6
 
     ci = _clause_index(ctx, start_rel)
@@ -517,7 +714,47 @@ def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[t
             affiliation = ctx.including_affiliation[1]
     if entity_type == "organisation" and ref.rosatom_re.search(name) and not ref.rosatom_re.fullmatch(name):
         affiliation = "Rosatom"
-    return _candidate(ref, ctx, ci, name, entity_type, 1, offset + start_rel, offset + end_rel, role, affiliation, confidence)
+    extra = _relative_row(ref, ctx, after, name, entity_type, offset + start_rel, offset + end_rel, role, affiliation)
+    if not any(ctx.clause_actions) and extra is not None:
+        return extra
+    cand = _candidate(ref, ctx, ci, name, entity_type, 1, offset + start_rel, offset + end_rel, role, affiliation, confidence)
+    if cand is not None and extra is not None:
+        cand.extra = extra
+    if cand is not None:
+        cand.org_ok = org_ok
+        if title:
+            cand.cues.append("pattern:title-before-name")
+        if ctx.including_affiliation and start_rel > ctx.including_affiliation[0]:
+            cand.cues.append("pattern:list-after-including")
+    return cand
+
+
+def _relative_row(
+    ref: Reference, ctx: _Context, after: str, name: str, entity_type: str, start: int, end: int,
+    role: str | None, affiliation: str | None,
+) -> _Candidate | None:
+    """The row a relative clause right after the name adds: "X, who has been under US sanctions
+    since 2014, was added ..." gives X/US/existing besides the sentence's own statement."""
+    m = _RELATIVE_RE.match(after)
+    if not m:
+        return None
+    clause = m.group(0)
+    action = _choose_action(_actions(ref, clause))
+    strong, weak, _neg, _mentioned = _authorities(ref, clause)
+    authorities = strong or weak
+    if action is None or not authorities:
+        return None
+    name_action = action[0]
+    if name_action == "designated" and _BACKGROUND_RE.search(clause):
+        name_action = "existing"
+    return _Candidate(
+        name=name, entity_type=entity_type, count=1, start=start, end=end, role=role, affiliation=affiliation,
+        authorities=tuple(authorities), action=name_action, sentence=ctx.sentence, sentence_start=ctx.offset,
+        confidence=0.7, cues=[f"trigger:{action[1]}", "authority:relative-clause", "pattern:relative-clause"],
+    )
+
+
+_BACKGROUND_RE = re.compile(r"\b(?:has|have|had) been\b|\bsince\b|\balready\b|\bpreviously\b|\b(?:19|20)\d\d\b")
 
 
 def _candidate(
@@ -561,14 +798,8 @@ def _candidate(
 
 
 def _sentence_action(ctx: _Context) -> tuple[str, str] | None:
-    found = [a for a in ctx.clause_actions if a is not None]
-    if not found:
-        return None
-    for action in ACTION_PRIORITY:
-        for a in found:
-            if a[0] == action:
-                return a
-    return None
+    """The sentence's action when a candidate's own clause has no cue."""
+    return _first_action(ctx.clause_actions)
 
 
 # --- groups ---------------------------------------------------------------------------------
@@ -577,22 +808,58 @@ def _sentence_action(ctx: _Context) -> tuple[str, str] | None:
 def _group_re(ref: Reference) -> re.Pattern[str]:
     nouns = "|".join(re.escape(n) for n in sorted(ref.group_nouns, key=len, reverse=True))
     return re.compile(
-        rf"(?<![\w$£€])(?P<q>{_QUANT})?(?:(?P<num>{_NUM})|(?P<anum>a number of))\s+{_MODS}(?P<noun>{nouns})\b"
-        rf"(?:\s+and\s+(?:{_MODS})(?P<noun2>{nouns})\b)?",
+        rf"(?<![\w$£€])(?P<q>{_QUANT})?(?:(?P<num>{_NUM})|(?P<anum>a number of|dozens of|scores of|hundreds of|several|numerous|multiple|all(?: the)?))\s+{_MODS}(?P<noun>{nouns})\b"
+        rf"(?:\s+and\s+(?!(?:{_NUM}|a number)\b)(?:{_MODS})(?P<noun2>{nouns})\b)?",
         re.IGNORECASE,
     )
 
 
 _LINKED_RE = re.compile(
-    r"^\s+(?:linked to|affiliated with|associated with|belonging to|connected to|tied to|controlled by|owned by|in)\s+([^,;.]+?)(?=\s+(?:which|that|who|whose)\b|[,;]|\.(?:\s|$)|$)"
+    r"^\s+(?:linked to|affiliated with|associated with|belonging to|connected to|tied to|controlled by|owned by|in|of)\s+([^,;.]+?)(?=\s+(?:which|that|who|whose)\b|[,;]|\.(?:\s|$)|$)"
 )
+
+
+def _singular_re(ref: Reference) -> re.Pattern[str]:
+    nouns = "|".join(re.escape(n) for n in sorted(ref.singular_nouns, key=len, reverse=True))
+    return re.compile(
+        r"\b(?:sanctioned|designated|targeted|blacklisted|listed|delisted|removed|and|(?:sanctions|measures|restrictions)\s+(?:on|against))\s+"
+        rf"(?P<phrase>(?:a|an|the|[A-Z][\w-]*['’]s)\s+(?:(?!(?:and|or|of|with|to|for|on|in)\b)[\w’'-]+\s+){{0,4}}?(?P<noun>{nouns})\b"
+        r"(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}(?:\s+in\s+[A-Z][\w’'-]*)?)?)"
+        # the noun phrase ends here, and no name follows in apposition ("a defence manufacturer, Kronvek")
+        r"(?=\s*[.;:)]|\s*$|,\s+(?![A-Z]|the\s+[A-Z])|\s+(?:and|or|that|which|who|for|over|in|on|with|from|to|as|after|because|linked|accused)\b)"
+    )
+
+
+def _singular_groups(ref: Reference, ctx: _Context) -> list[_Candidate]:
+    """Single unnamed targets right after a sanction verb: "sanctioned a Tatarstani conglomerate",
+    "sanctions on the head of the Wagner Group in Mali" (count 1). Kept at document level only
+    when no named target of the same kind shares their authority and action."""
+    global _SINGULAR_RE_CACHE
+    if _SINGULAR_RE_CACHE is None:
+        _SINGULAR_RE_CACHE = _singular_re(ref)
+    out = []
+    for m in _SINGULAR_RE_CACHE.finditer(ctx.sentence):
+        ci = _clause_index(ctx, m.start("phrase"))
+        cand = _candidate(
+            ref, ctx, ci, None, "unnamed_group", 1, ctx.offset + m.start("phrase"), ctx.offset + m.end("phrase"), None, None, 0.5
+        )
+        if cand is None:
+            continue
+        cand.group_kind = ref.singular_nouns[m.group("noun")]
+        cand.singular = True
+        cand.cues.append("pattern:single-unnamed")
+        out.append(cand)
+    return out
+
+
+_SINGULAR_RE_CACHE: re.Pattern[str] | None = None
 
 
 def _group_candidates(ref: Reference, ctx: _Context, group_re: re.Pattern[str]) -> list[_Candidate]:
     sentence = ctx.sentence
-    if _title_case_line(sentence):
+    if ctx.headline:
         return []
-    out = []
+    out = _singular_groups(ref, ctx)
     for m in group_re.finditer(sentence):
         ci = _clause_index(ctx, m.start())
         cs, ce = ctx.clauses[ci]
@@ -600,7 +867,7 @@ def _group_candidates(ref: Reference, ctx: _Context, group_re: re.Pattern[str]) 
         if ref.running_totals.search(clause):
             continue
         after = sentence[m.end():]
-        if re.match(r"^\s+(?:have|has|had)\s+(?!been\b|also\b|now been\b)\w+", after) or re.match(r"^\s+\w+(?:ed)\s", after) and not re.match(r"^\s+(?:linked|affiliated|associated|connected|tied|controlled|owned|based|involved|located)\b", after):
+        if _GROUP_ACTS_RE.match(after) or _GROUP_VERB_ED_RE.match(after) and not _GROUP_LINKED_VERB_RE.match(after):
             continue  # the group acts ("have brought cases"): not a target
         last, prev = _word_before(sentence[:m.start()])
         if last in ("of",) and prev not in _TRIGGER_NOUNS_BEFORE_OF:
@@ -610,13 +877,15 @@ def _group_candidates(ref: Reference, ctx: _Context, group_re: re.Pattern[str]) 
             count: int | None = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         else:
             count = None
+        if count == 0:
+            continue  # "0 entities": nothing to record (the warehouse requires count >= 1)
         end = m.end()
         affiliation = None
         linked = _LINKED_RE.match(after)
-        if linked and not linked.group(0).lstrip().startswith("in "):
+        if linked and not linked.group(0).lstrip().startswith(("in ", "of ")):
             end = m.end() + linked.end()
             phrase = linked.group(1)
-            tail = re.match(r"^,\s*([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?=[.;]|$)", sentence[end:])
+            tail = _TRAILING_NAME_RE.match(sentence[end:])
             if tail:
                 end += tail.end(1)
                 phrase = phrase + ", " + tail.group(1)
@@ -625,11 +894,12 @@ def _group_candidates(ref: Reference, ctx: _Context, group_re: re.Pattern[str]) 
                 affiliation = rosatom.group(0)
             else:
                 caps = [c for c in CAPSEQ_RE.findall(phrase) if c.split()[0] not in ref.stopwords]
-                affiliation = caps[-1] if caps else re.sub(r"^(?:the|a|an)\s+", "", phrase.strip())
-        elif linked and linked.group(0).lstrip().startswith("in "):
+                affiliation = caps[-1] if caps else _ARTICLE_RE.sub("", phrase.strip())
+        elif linked and linked.group(0).lstrip().startswith(("in ", "of ")):
             phrase = linked.group(1)
-            if phrase.split()[0][:1].isupper() or phrase.startswith(("the ", "Putin")):
-                affiliation = phrase.strip()
+            caps = [c for c in CAPSEQ_RE.findall(phrase) if c.split()[0] not in ref.stopwords]
+            if caps:
+                affiliation = caps[0]  # "two commanders of Wagner Group forces" -> Wagner Group
         kinds = {ref.group_nouns[k.lower()] if k.lower() in ref.group_nouns else ref.group_nouns.get(k, "person") for k in filter(None, (m.group("noun"), m.group("noun2")))}
         kind = kinds.pop() if len(kinds) == 1 else "mixed"
         phrase_text = sentence[m.start():end]
@@ -640,7 +910,7 @@ def _group_candidates(ref: Reference, ctx: _Context, group_re: re.Pattern[str]) 
         if cand is None:
             continue
         cand.group_kind = kind
-        cand.group_has_more = bool(re.search(r"\b(?:also|additional|further|another|more)\b", sentence[max(0, m.start() - 40):end], re.IGNORECASE))
+        cand.group_has_more = bool(_MORE_RE.search(sentence[max(0, m.start() - 40):end]))
         cand.cues.append("pattern:counted-group" if count is not None else "pattern:a-number-of")
         del phrase_text
         out.append(cand)
@@ -650,39 +920,79 @@ def _group_candidates(ref: Reference, ctx: _Context, group_re: re.Pattern[str]) 
 # --- sentence analysis ----------------------------------------------------------------------
 
 
+@dataclass
+class _State:
+    """What earlier sentences pass on: authorities of the last news statement, its action, ships."""
+
+    carry: list[str] | None = None
+    action: tuple[str, str] | None = None
+    vessel: bool = False
+    negated: set[str] = field(default_factory=set)
+    mentioned: list[str] = field(default_factory=list)
+    last_end: int = -10  # end of the last analysed sentence
+    head_authority: str | None = None  # first authority alias in the first 3,000 characters
+
+
 def _analyse(
-    ref: Reference, text: str, start: int, end: int, carry: list[str] | None, vessel_context: bool, group_re: re.Pattern[str]
-) -> tuple[list[_Candidate], list[str] | None, bool]:
-    """Candidates of one sentence, and the authorities and vessel context it passes on."""
+    ref: Reference, text: str, start: int, end: int, state: _State, group_re: re.Pattern[str], list_item: bool = False
+) -> list[_Candidate]:
+    """Candidates of one sentence; updates `state` for the sentences after it."""
     sentence = text[start:end]
     clauses = _clauses(sentence)
-    clause_actions = []
+    continuation = list_item or bool(_CONTINUATION_RE.match(sentence))
+    if not continuation and _ADJACENT_CONTINUATION_RE.match(sentence) and 0 <= start - state.last_end <= 3:
+        continuation = True  # "... two investigators and a judge. They are A, B and C."
+    # Relative clauses (", who has been under US sanctions since 2014,") describe the name before
+    # them, not the sentence's statement: their cues are blanked here and read in `_relative_row`.
+    blocked = [(m.start(), m.end()) for m in _RELATIVE_RE.finditer(sentence)]
+    masked = sentence
+    for a, b in blocked:
+        masked = masked[:a] + " " * (b - a) + masked[b:]
+    clause_actions = _clause_actions(masked, clauses)
+    if not continuation and not any(clause_actions) and not any(_actions(ref, sentence)):
+        return []  # a keyword but no sanction statement ("he added", "a list of films")
     clause_auth: list[tuple[list[str], list[str]]] = []
     negated: set[str] = set()
     for cs, ce in clauses:
-        clause = sentence[cs:ce]
-        clause_actions.append(_choose_action(_actions(ref, clause)))
-        strong, weak, neg = _authorities(ref, clause)
+        clause = masked[cs:ce]
+        strong, weak, neg, mentioned = _authorities(ref, clause)
+        state.mentioned.extend(a for a in mentioned if a not in neg)
         negated |= neg
         clause_auth.append((strong, weak))
-    sentence_strong = list(dict.fromkeys(a for s, _ in clause_auth for a in s))
+    if continuation and not any(clause_actions) and state.action:
+        # "Three of them — A, B and C — ...": the list continues the previous statement.
+        clause_actions = [state.action] * len(clauses)
+    state.negated |= negated
+    sentence_strong = list(dict.fromkeys(a for st, _ in clause_auth for a in st))
     sentence_weak = list(dict.fromkeys(a for _, w in clause_auth for a in w))
     resolved: list[tuple[list[str], str]] = []
-    for strong, weak in clause_auth:
+    for (strong, weak), action in zip(clause_auth, clause_actions):
+        action_name = (action or _first_action(clause_actions) or ("designated", ""))[0]
         if strong:
             resolved.append((strong, "strong"))
         elif sentence_strong:
             resolved.append((sentence_strong, "strong"))
-        elif carry:
-            resolved.append((carry, "carried"))
+        elif action_name == "proposed" and (weak or sentence_weak):
+            # A call to sanction is addressed to the authority the text is set in ("London").
+            resolved.append((weak or sentence_weak, "weak"))
+        elif action_name == "proposed" and state.negated:
+            resolved.append((sorted(state.negated), "negated-elsewhere"))
+        elif state.carry:
+            resolved.append((state.carry, "carried"))
         elif weak or sentence_weak:
             resolved.append((weak or sentence_weak, "weak"))
+        elif state.mentioned:
+            # Last resort: the first jurisdiction the text names at all ("ministers in London").
+            resolved.append((state.mentioned[:1], "mentioned"))
+        elif state.head_authority:
+            # ... or its headline and first paragraphs ("Canada acts against Haitian elites").
+            resolved.append(([state.head_authority], "document-head"))
         else:
             resolved.append(([], "none"))
-    vessel_here = bool(re.search(r"\b(?:ships?|vessels?|tankers?)\b", sentence, re.IGNORECASE))
-    blocked = [(m.start(), m.end()) for m in _RELATIVE_RE.finditer(sentence)]
+    vessel_here = bool(_VESSEL_WORD_RE.search(sentence))
+    alias_spans = [m.span() for m in ref.authority_re.finditer(sentence)]
     including = None
-    inc = re.search(r"\b(?:affiliated with|linked to|associated with|connected to)\s+(?:the\s+)?([^,;]+?),\s+including\b", sentence)
+    inc = _INCLUDING_AFFILIATION_RE.search(sentence)
     if inc:
         including = (inc.end(), inc.group(1).strip())
     ctx = _Context(
@@ -692,16 +1002,33 @@ def _analyse(
         clause_actions=clause_actions,
         clause_authorities=resolved,
         negated_authorities=negated,
-        vessel_context=vessel_context and not vessel_here or bool(re.search(r"(?:ships?|vessels?|tankers?)\b[^.]{0,40}[—–:]", sentence)),
+        vessel_context=(continuation and state.vessel) or bool(_VESSEL_LIST_RE.search(sentence)),
         blocked=blocked,
+        alias_spans=alias_spans,
         including_affiliation=including,
+        headline=not list_item and _title_case_line(sentence),  # "• Hossein Nejat – Deputy Commander"
     )
     groups = _group_candidates(ref, ctx, group_re)
     # A name inside a group phrase is the group's affiliation ("linked to Rosatom"), not a target.
     names = [c for c in _name_candidates(ref, ctx, text) if not any(g.start <= c.start < g.end for g in groups)]
-    candidates = names + groups
-    new_carry = sentence_strong or carry or (sentence_weak if sentence_weak else None)
-    return candidates, new_carry, vessel_here
+    sentence_action = _first_action(clause_actions)
+    if sentence_action is not None and sentence_action[0] != "existing":
+        # Background statements ("is already designated by the EU, Japan ...") do not set the
+        # authority of the sentences that follow.
+        state.carry = sentence_strong or state.carry or (sentence_weak or None)
+        state.action = sentence_action
+    state.vessel = vessel_here or (continuation and state.vessel)
+    state.last_end = end
+    extras = [c.extra for c in names if c.extra is not None]
+    return names + extras + groups
+
+
+def _first_action(actions: list[tuple[str, str] | None]) -> tuple[str, str] | None:
+    for action in ACTION_PRIORITY:
+        for a in actions:
+            if a is not None and a[0] == action:
+                return a
+    return None
 
 
 # --- document level -------------------------------------------------------------------------
@@ -714,17 +1041,24 @@ def _full_name_index(ref: Reference, text: str, windows: list[tuple[int, int]]) 
     spans = [(0, min(len(text), 5000))] + windows
     for s, e in spans:
         for m in CAPSEQ_RE.finditer(text, s, e):
-            _title, tokens = _strip_leading(ref, m.group(0).split())
-            tokens = [t for t in tokens if not t.endswith(("’s", "'s"))] if tokens and tokens[-1].endswith(("’s", "'s")) else tokens
+            spans = [t.span() for t in _NONSPACE_RE.finditer(text, m.start(), m.end())]
+            _title, tokens = _strip_leading(ref, [text[a:b] for a, b in spans])
+            if not tokens:
+                continue
+            first, last = spans[len(spans) - len(tokens)][0], spans[-1][1]
+            if tokens[-1].endswith(("’s", "'s")):
+                tokens = tokens[:-1] + [tokens[-1][:-2]]  # "Oleg Deripaska's" names Oleg Deripaska
+                last -= 2
             if 2 <= len(tokens) <= 4 and (tokens[0] in ref.given_names or _SURNAME_SUFFIX_RE.search(tokens[-1].lower())) and not _is_org(ref, tokens):
                 if any(t in ref.stopwords for t in tokens[1:]):
                     continue
-                index.setdefault(tokens[-1], " ".join(tokens))
+                # the name exactly as written (it may span a line break), so offsets can find it
+                index.setdefault(tokens[-1], text[first:last])
     return index
 
 
 def _norm_key(name: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", fold(name)).split())
+    return " ".join(_PUNCT_RE.sub(" ", fold(name)).split())
 
 
 def extract(text: str) -> list[Mention]:
@@ -732,36 +1066,41 @@ def extract(text: str) -> list[Mention]:
     ref = load_reference()
     group_re = _group_regex()
     candidates: list[_Candidate] = []
-    carry: list[str] | None = None
+    state = _State()
+    head = ref.authority_re.search(text, 0, 3000)
+    state.head_authority = ref.authority_alias[head.group(0)] if head else None
     windows: list[tuple[int, int]] = []
-    last_end = -1
+    covered = 0
     for start, end in keyword_sentences(text):
-        if start < last_end:
+        if start < covered:
             continue
-        cands, carry, vessel_here = _analyse(ref, text, start, end, carry, False, group_re)
-        candidates.extend(cands)
+        candidates.extend(_analyse(ref, text, start, end, state, group_re))
         windows.append((max(0, start - 300), end))
-        last_end = end
-        # A following sentence that continues the list is analysed with this one's context.
-        nxt = next_sentence(text, end)
-        hops = 0
-        while nxt is not None and hops < 3 and _CONTINUATION_RE.match(text[nxt[0]:nxt[1]]):
-            cands, carry_next, _ = _analyse(ref, text, nxt[0], nxt[1], carry, vessel_here, group_re)
-            # The continuation has no cue of its own: it inherits the antecedent's action.
-            for c in cands:
-                c.cues.append("pattern:continuation")
-            if not any(_actions(ref, text[nxt[0]:nxt[1]])):
-                action = _choose_action(_actions(ref, text[start:end]))
-                for c in cands:
-                    if action:
-                        c.action = action[0]
-            candidates.extend(cands)
-            carry = carry_next or carry
-            windows.append(nxt)
-            last_end = nxt[1]
-            nxt = next_sentence(text, nxt[1])
-            hops += 1
+        covered = end
+        if text[start:end].rstrip().endswith(":"):
+            # "... the following persons:" then a bulleted list: each item continues the statement.
+            for item_start, item_end in _list_items(text, end):
+                candidates.extend(_analyse(ref, text, item_start, item_end, state, group_re, list_item=True))
+                windows.append((item_start, item_end))
+                covered = item_end
     return _resolve(ref, text, candidates, windows)
+
+
+_LIST_ITEM_RE = re.compile(r"[ \t]*(?:[•·▪◦*\-–—]|\d{1,3}[.)])[ \t]*([^\n]{1,2000})")
+
+
+def _list_items(text: str, pos: int, limit: int = 200) -> list[tuple[int, int]]:
+    """Spans of the bulleted or numbered lines right after `pos` (at most `limit`)."""
+    items = []
+    while len(items) < limit:
+        while pos < len(text) and text[pos] == "\n":
+            pos += 1
+        m = _LIST_ITEM_RE.match(text, pos)
+        if not m:
+            break
+        items.append(m.span(1))
+        pos = m.end()
+    return items
 
 
 def _group_regex() -> re.Pattern[str]:
@@ -775,43 +1114,55 @@ _GROUP_RE_CACHE: re.Pattern[str] | None = None
 
 
 def _resolve(ref: Reference, text: str, candidates: list[_Candidate], windows: list[tuple[int, int]]) -> list[Mention]:
-    index = _full_name_index(ref, text, windows) if candidates else {}
-    named_persons_by_surname: dict[str, str] = {}
+    """Document-level stage: names resolved to their fullest form, one row per target/authority/action."""
+    index: dict[str, str] | None = None
+    first_by_surname: dict[str, _Candidate] = {}
     for c in candidates:
         if c.entity_type == "person" and c.name and len(c.name.split()) >= 2:
-            named_persons_by_surname.setdefault(c.name.split()[-1], c.name)
+            first_by_surname.setdefault(c.name.split()[-1], c)
     resolved: list[_Candidate] = []
     for c in candidates:
         if c.entity_type in ("single", "person") and c.name and len(c.name.split()) == 1:
-            full = named_persons_by_surname.get(c.name) or index.get(c.name)
+            known = first_by_surname.get(c.name)
+            if known is None and index is None:
+                index = _full_name_index(ref, text, windows)
+            full = known.name if known else (index or {}).get(c.name)
             if full:
                 c.name = full
                 c.entity_type = "person"
+                if known and c.role is None:
+                    c.role, c.affiliation = known.role, known.affiliation
                 c.cues.append("pattern:surname-resolved")
             elif c.entity_type == "single":
-                if c.name in ref.given_names:
+                if c.name in ref.given_names or not c.org_ok:
                     continue
                 c.entity_type = "organisation"
+                c.cues.append("pattern:single-token-organisation")
             else:
                 continue
         resolved.append(c)
 
-    # The fullest form of each person: prefer the longest name sharing the surname.
-    fullest: dict[str, str] = {}
-    for c in resolved:
-        if c.entity_type == "person" and c.name:
-            key = c.name.split()[-1]
-            if len(c.name) > len(fullest.get(key, "")):
-                fullest[key] = c.name
+    # The fullest form of a person: the longest name written in the document holding its tokens.
+    person_names = sorted({c.name for c in resolved if c.entity_type == "person" and c.name}, key=len, reverse=True)
+
+    def fullest(name: str) -> str:
+        tokens = set(_norm_key(name).split())
+        for other in person_names:
+            if tokens <= set(_norm_key(other).split()):
+                return other
+        return name
 
     rows: dict[tuple, tuple[_Candidate, str]] = {}
     for c in resolved:
+        if c.entity_type == "person" and c.name:
+            c.name = fullest(c.name)
         for authority in c.authorities:
             if c.entity_type == "unnamed_group":
-                key: tuple = ("group", c.count, c.group_kind, authority, c.action)
+                # counted groups with the same size are re-descriptions; single ones differ by text
+                size = text[c.start:c.end].lower() if c.singular else c.count
+                key: tuple = ("group", size, c.group_kind, authority, c.action)
             else:
-                name = fullest.get(c.name.split()[-1], c.name) if c.entity_type == "person" and c.name else c.name
-                key = ("named", _norm_key(name or ""), authority, c.action)
+                key = ("named", _norm_key(c.name or ""), authority, c.action)
             if key not in rows:
                 rows[key] = (c, authority)
 
@@ -828,7 +1179,7 @@ def _resolve(ref: Reference, text: str, candidates: list[_Candidate], windows: l
         if key[0] == "group":
             kind = c.group_kind or "mixed"
             named = named_count.get((kind, authority, c.action), 0)
-            if c.count is None and named:
+            if (c.count is None or c.singular) and named:
                 continue
             if c.count is not None and c.count <= named:
                 continue
@@ -843,20 +1194,14 @@ def _resolve(ref: Reference, text: str, candidates: list[_Candidate], windows: l
     for c, authority in keep:
         name = c.name
         start, end = c.start, c.end
-        if c.entity_type == "person" and name and name != text[start:end]:
-            # Point the span at the fullest form where it is written, so text[start:end] == name.
-            full = fullest.get(name.split()[-1], name)
-            pos = text.find(full)
-            if pos >= 0:
-                name, start, end = full, pos, pos + len(full)
-            else:
-                name = text[start:end]
-        elif c.entity_type == "person" and name:
-            full = fullest.get(name.split()[-1], name)
-            if full != name:
-                pos = text.find(full)
-                if pos >= 0:
-                    name, start, end = full, pos, pos + len(full)
+        if name is not None and text[start:end] != name:
+            # The name was resolved to a fuller form written elsewhere: point the span at it,
+            # so that text[start:end] == name always holds.
+            pos = text.find(name)
+            if pos < 0:
+                logger.warning("resolved name %r is not written in the text; keeping %r", name, text[start:end])
+                pos, name = start, text[start:end]
+            start, end = pos, pos + len(name)
         affiliation = c.affiliation
         linked = bool(
             (affiliation and ref.rosatom_re.search(affiliation)) or (name and ref.rosatom_re.search(name))

@@ -1,0 +1,136 @@
+"""The scorer on tiny hand-made pairs, and the extractor against the dev corpus floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sanctrack.evaluate import evaluate_dir, names_match, render_report, score_documents
+from sanctrack.extract.model import Mention
+
+FLOOR = Path(__file__).parent / "data" / "extraction_floor.json"
+
+
+def gold_target(name, type_="person", count=1, authority="UK", action="designated") -> dict:
+    return {"name": name, "type": type_, "count": count, "role": None, "affiliation": None, "authority": authority, "action": action}
+
+
+def pred(name, entity_type="person", count=1, authority="UK", action="designated") -> dict:
+    return {"doc": "d.txt", "name": name, "entity_type": entity_type, "count": count, "authority": authority, "action": action}
+
+
+def score(golds: list[dict], preds: list[dict], non_targets: list[str] | None = None) -> dict:
+    gold = {"doc": "d.txt", "targets": golds, "non_targets": non_targets or []}
+    return score_documents([{"doc": "d.txt", "gold": gold, "predictions": preds}])
+
+
+# --- name matching rules ---------------------------------------------------------------------
+
+
+def test_equal_tokens_match_after_folding_case_and_punctuation() -> None:
+    assert names_match("ARTEM CHAÏKA", "Artem Chaika")
+    assert names_match("Alfa Bank", "Alfa-Bank")
+
+
+def test_prediction_may_hold_gold_plus_two_tokens() -> None:
+    assert names_match("Defence Minister Sergei Shoigu", "Sergei Shoigu")
+    assert not names_match("Russian Deputy Defence Minister Sergei Shoigu", "Sergei Shoigu")
+
+
+def test_prediction_may_be_a_subset_of_at_least_two_gold_tokens() -> None:
+    assert names_match("Eugene Shvidler", "Eugene Markovich Shvidler")
+    assert not names_match("Shvidler", "Eugene Markovich Shvidler")
+
+
+def test_different_people_do_not_match() -> None:
+    assert not names_match("Raja Salameh", "Riad Salameh")
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def test_perfect_prediction_scores_one() -> None:
+    report = score([gold_target("Ivan Petrov")], [pred("Ivan Petrov")])
+    assert report["strict"]["f1"] == 1.0 and report["entity"]["f1"] == 1.0
+
+
+def test_wrong_authority_fails_strict_but_passes_entity() -> None:
+    report = score([gold_target("Ivan Petrov")], [pred("Ivan Petrov", authority="US")])
+    assert report["strict"]["tp"] == 0 and report["entity"]["tp"] == 1
+    assert report["attribute_accuracy"]["authority"] == 0.0
+
+
+def test_each_gold_entry_matches_at_most_once() -> None:
+    report = score([gold_target("Ivan Petrov")], [pred("Ivan Petrov"), pred("Ivan Petrov")])
+    assert report["strict"]["tp"] == 1 and report["strict"]["precision"] == 0.5
+
+
+def test_group_matches_by_count() -> None:
+    golds = [gold_target("two firms", "unnamed_group", 2)]
+    assert score(golds, [pred(None, "unnamed_group", 2)])["strict"]["tp"] == 1
+    assert score(golds, [pred(None, "unnamed_group", 3)])["strict"]["tp"] == 0
+
+
+def test_group_with_null_gold_count_matches_any_count() -> None:
+    golds = [gold_target("a number of individuals", "unnamed_group", None)]
+    assert score(golds, [pred(None, "unnamed_group", 7)])["strict"]["tp"] == 1
+    assert score(golds, [pred(None, "unnamed_group", None)])["strict"]["tp"] == 1
+
+
+def test_named_prediction_never_matches_a_group() -> None:
+    golds = [gold_target("two firms", "unnamed_group", 2)]
+    assert score(golds, [pred("Two Firms", "organisation")])["strict"]["tp"] == 0
+
+
+def test_non_target_false_positive_is_reported() -> None:
+    report = score([gold_target("Ivan Petrov")], [pred("Ivan Petrov"), pred("Liz Truss")], non_targets=["Liz Truss"])
+    assert report["non_target_false_positives"] == [{"doc": "d.txt", "name": "Liz Truss"}]
+
+
+def test_breakdowns_and_per_document_lists() -> None:
+    report = score(
+        [gold_target("Ivan Petrov"), gold_target("Olga Orlova", action="delisted")],
+        [pred("Ivan Petrov"), pred("Oleg Popov")],
+    )
+    assert report["by_action"]["delisted"]["recall"] == 0.0
+    assert report["by_action"]["designated"]["tp"] == 1
+    doc = report["per_document"][0]
+    assert doc["misses"] == ["Olga Orlova [person, UK, delisted]"]
+    assert doc["false_hits"] == ["Oleg Popov [person, UK, designated]"]
+    assert "strict" in render_report(report | {"gold_dir": "x"})
+
+
+def test_evaluate_dir_runs_any_extractor(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("The UK sanctioned Ivan Petrov.", encoding="utf-8")
+    gold = {"doc": "a.txt", "targets": [gold_target("Ivan Petrov")], "non_targets": []}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+
+    def fake(text: str) -> list[Mention]:
+        start = text.index("Ivan")
+        return [Mention("Ivan Petrov", "person", 1, None, None, "UK", "designated", False, text, 0, start, start + 11, 1.0, "test")]
+
+    assert evaluate_dir(tmp_path, extract=fake)["strict"]["f1"] == 1.0
+    assert evaluate_dir(tmp_path, extract=lambda text: [])["strict"]["recall"] == 0.0
+
+
+def test_evaluate_dir_without_gold_file_fails_loudly(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        evaluate_dir(tmp_path)
+
+
+# --- the dev corpus floor --------------------------------------------------------------------
+
+
+@pytest.mark.shared_data
+def test_dev_corpus_meets_the_floor(shared_dir: Path) -> None:
+    dev = shared_dir / "corpus" / "dev"
+    if not (dev / "gold.jsonl").is_file():
+        pytest.skip(f"{dev} has no gold.jsonl")
+    floor = json.loads(FLOOR.read_text(encoding="utf-8"))
+    report = evaluate_dir(dev)
+    assert report["strict"]["f1"] >= floor["strict_f1"] - 0.02, render_report(report)
+    assert report["entity"]["f1"] >= floor["entity_f1"] - 0.02, render_report(report)
+    assert report["non_target_false_positives"] == []
