@@ -16,10 +16,12 @@ from prefect.cache_policies import NO_CACHE
 from sanctrack.lists import ListFormatError, ParsedList, parse_list
 from sanctrack.lists.fetch import FetchedFile, FetchError, ListSource, fetch_list, remember_fetch, resolve_sources
 from sanctrack.lists.validate import validate_parsed
+from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction
 from sanctrack.warehouse.lists import (
     DEFAULT_MAX_SHRINK, ListIntegrityError, ListLoadRefused, ListLoadResult, load_list, loaded_version,
 )
+from sanctrack.warehouse.links import recompute_mention_links
 from sanctrack.warehouse.runs import Run, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,10 @@ def load_task(con, run: Run, parsed: ParsedList, quarantined: pd.DataFrame, forc
 def lists_flow(sources: list[str], db_path: str, fmt: str | None = None, force: bool = False,
                max_shrink: float = DEFAULT_MAX_SHRINK) -> dict:
     """Load official sanctions lists (configured sources, paths or URLs) into the warehouse."""
-    return run_lists(sources, db_path, fmt, force, max_shrink, fetch=fetch_task, parse=parse_task,
-                     validate=validate_task, load=load_task)
+    result = run_lists(sources, db_path, fmt, force, max_shrink, fetch=fetch_task, parse=parse_task,
+                       validate=validate_task, load=load_task)
+    publish_run_artifact_from(db_path, result["run_id"])  # what changed, in the Prefect UI
+    return result
 
 
 def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, force: bool = False,
@@ -85,6 +89,8 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
                 run.bump(f"designations_{key}", result.get(key, 0))
         run.counts["source_errors"] = len(run.errors)
         with transaction(con):
+            if run.counts.get("lists_loaded"):  # the lists changed: link the mentions to them again
+                run.counts["mention_links"] = recompute_mention_links(con)
             record_run(con, run)
     finally:
         con.close()

@@ -1,0 +1,190 @@
+"""Benchmark `sanctrack screen`'s engine against rapidfuzz brute force, on the real shipped lists.
+
+Screens N query names (positives: real names and aliases perturbed; negatives: names on no list,
+see sanctrack/matching/evaluate.py) against every name and alias of the lists, once with the
+NameIndex (one process) and once with rapidfuzz `process.cdist` (token_sort_ratio, workers=2,
+dtype uint8) over the same names. Prints times, the ratio, top-1 agreement and accuracy on the
+positives, single-screen latency, memory, and the false-positive rate at the threshold.
+
+    .venv/bin/python bench/bench_screen.py                    # 10,000 names: about a minute
+    .venv/bin/python bench/bench_screen.py --queries 2000     # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from sanctrack.lists import parse_list
+from sanctrack.matching import RECOMMENDED_THRESHOLD, NameIndex
+from sanctrack.matching.score import compare
+from sanctrack.matching.evaluate import negative_queries, positive_queries, top1, variation_queries
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SANCTRACK_SHARED", REPO.parent / "shared")) / "data" / "lists"
+DEFAULT_LISTS = [SHARED / "uk-ofsi-conlist" / "ConList_2025-04-14.xlsx", SHARED / "us-ofac" / "sdn_2024-02-23.csv"]
+
+
+def rss_mb() -> float:
+    """Resident memory now, in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=10_000, help="Query names in all (default 10,000).")
+    parser.add_argument("--negative-share", type=float, default=0.2, help="Share of negatives (default 0.2).")
+    parser.add_argument("--threshold", type=float, default=RECOMMENDED_THRESHOLD)
+    parser.add_argument("--exhaustive", type=int, default=200,
+                        help="Positives also scored against every row with the same scorer (blocking loss).")
+    parser.add_argument("--variations", action="store_true", help="Also run the UK name-variation top-1 evaluation.")
+    parser.add_argument("lists", nargs="*", type=Path, default=DEFAULT_LISTS)
+    args = parser.parse_args()
+    missing = [p for p in args.lists if not p.exists()]
+    if missing:
+        print(f"list files not found: {missing} (set SANCTRACK_SHARED)", file=sys.stderr)
+        return 2
+
+    started = time.perf_counter()
+    parsed = [parse_list(p) for p in args.lists]
+    print(f"parsed {len(parsed)} lists in {time.perf_counter() - started:.1f} s")
+    rss0 = rss_mb()
+    started = time.perf_counter()
+    index = NameIndex.from_parsed(*parsed)
+    build = time.perf_counter() - started
+    print(f"index: {len(index):,} names and aliases of {index.rows[['authority', 'list_id']].drop_duplicates().shape[0]:,} "
+          f"designations; built in {build:.2f} s; +{rss_mb() - rss0:.0f} MB resident")
+
+    n_neg = int(args.queries * args.negative_share)
+    positives = positive_queries(index, args.queries - n_neg)
+    negatives = negative_queries(index, n_neg)
+    queries = positives + negatives
+    names = [q.name for q in queries]
+    print(f"queries: {len(positives):,} positives ({dict(Counter(q.how for q in positives))}), "
+          f"{len(negatives):,} negatives")
+
+    # The index, one process.
+    started = time.perf_counter()
+    ours = [index.best_rows(name) for name in names]
+    t_index = time.perf_counter() - started
+
+    # Brute force over the same names.
+    choices = index.rows["matched_name"].astype(str).tolist()
+    started = time.perf_counter()
+    matrix = process.cdist(names, choices, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
+                           workers=2, dtype=np.uint8)
+    t_brute = time.perf_counter() - started
+    brute_best = matrix.argmax(axis=1)
+    brute_max = matrix.max(axis=1)
+
+    keys = list(zip(index.rows["authority"].astype(str), index.rows["list_id"].astype(str)))
+    rows_of: dict[tuple[str, str], list[int]] = {}
+    for row, key in enumerate(keys):
+        rows_of.setdefault(key, []).append(row)
+    n_pos = len(positives)
+    agree = agree_ties = ours_right = ours_right_ties = brute_right = brute_right_ties = recall = 0
+    found_first: list[bool] = []
+    for k, q in enumerate(positives):
+        row, score = ours[k]
+        mine = keys[row] if row >= 0 else None
+        expected = (q.authority, q.list_id)
+        agree += mine == keys[brute_best[k]]
+        # Brute force often ties (uint8 scores): agreeing with any of its best rows counts here.
+        agree_ties += bool(row >= 0 and matrix[k, row] == brute_max[k]) or mine == keys[brute_best[k]]
+        ours_right += mine == expected
+        # A tie with an identical name of another designation (the same person on UK and OFAC) is no miss.
+        expected_score = max(index.score_row(q.name, r) for r in rows_of[expected])
+        right = mine == expected or (score > 0 and expected_score >= score - 1e-9)
+        ours_right_ties += right
+        found_first.append(right)
+        brute_right += keys[brute_best[k]] == expected
+        brute_right_ties += bool(matrix[k, rows_of[expected]].max() == brute_max[k])
+        recall += right and score >= args.threshold
+    neg_scores = [score for _, score in ours[n_pos:]]
+    # Where the index and brute force disagree, who is right (ties with an identical name counted as right)?
+    split = Counter()
+    for k, q in enumerate(positives):
+        row = ours[k][0]
+        if row >= 0 and (keys[row] == keys[brute_best[k]] or matrix[k, row] == brute_max[k]):
+            continue
+        expected = (q.authority, q.list_id)
+        index_ok = row >= 0 and (keys[row] == expected or max(index.score_row(q.name, r) for r in rows_of[expected])
+                                 >= ours[k][1] - 1e-9)
+        brute_ok = bool(matrix[k, rows_of[expected]].max() == brute_max[k])
+        split["index right, brute force wrong" if index_ok and not brute_ok else
+              "brute force right, index wrong" if brute_ok and not index_ok else
+              "both right (tied names)" if index_ok else "both wrong"] += 1
+
+    # Blocking loss: the index against exhaustive scoring of every row with the same scorer.
+    sample = positives[: args.exhaustive]
+    same = 0
+    started = time.perf_counter()
+    for k, q in enumerate(sample):
+        toks, weights = index.query_tokens(q.name)
+        scores = [compare(toks, t, weights, w).score for t, w in zip(index.tokens, index.weights)]
+        best = max(scores)
+        same += best == 0 and ours[k][1] == 0 or (ours[k][0] >= 0 and scores[ours[k][0]] >= best - 1e-9)
+    t_exhaustive = time.perf_counter() - started
+    fp = sum(s >= args.threshold for s in neg_scores)
+
+    # Single-screen latency, full path (evidence, grouping), after warm-up.
+    for name in names[:200]:
+        index.screen(name)
+    laps = []
+    for name in names[200:1200]:
+        started = time.perf_counter()
+        index.screen(name)
+        laps.append((time.perf_counter() - started) * 1000)
+
+    print()
+    print(f"index screen, 1 process:           {t_index:7.2f} s  ({t_index / len(names) * 1000:.2f} ms/name)")
+    print(f"rapidfuzz cdist, 2 workers:        {t_brute:7.2f} s  ({len(names):,} x {len(choices):,}, uint8)")
+    print(f"speed-up over brute force:         {t_brute / t_index:7.2f} x (index on 1 core, cdist on 2)")
+    print(f"top-1 agreement on positives:      {agree / n_pos:.4f} strict, {agree_ties / n_pos:.4f} counting "
+          "brute-force ties")
+    print(f"top-1 accuracy on positives:       index {ours_right / n_pos:.4f}, brute force {brute_right / n_pos:.4f} "
+          f"(strict); index {ours_right_ties / n_pos:.4f}, brute force {brute_right_ties / n_pos:.4f} (ties counted)")
+    print(f"disagreements with brute force:    {dict(split)}")
+    if sample:
+        print(f"index vs exhaustive same scorer:   top-1 agreement {same / len(sample):.4f} on {len(sample)} positives "
+              f"(exhaustive: {t_exhaustive / len(sample) * 1000:.0f} ms/name)")
+    print(f"single screen latency (ms):        median {statistics.median(laps):.2f}, "
+          f"p95 {np.percentile(laps, 95):.2f}, max {max(laps):.2f}")
+    print(f"peak memory (max RSS):             {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+          f"(the cdist matrix alone: {matrix.nbytes / 1e6:.0f} MB)")
+    print(f"at threshold {args.threshold:.2f}: false-positive rate on negatives {fp / max(len(negatives), 1):.4f} "
+          f"({fp} of {len(negatives):,}); positives found first and above it {recall / n_pos:.4f}")
+    for t in (0.75, 0.80, 0.85, 0.90):
+        rate = sum(s >= t for s in neg_scores) / max(len(negatives), 1)
+        rec = sum(1 for k in range(n_pos) if found_first[k] and ours[k][1] >= t) / n_pos
+        print(f"  threshold {t:.2f}: FP rate on negatives {rate:.4f}, positives found first and above it {rec:.4f}")
+    by_how = Counter(q.how for q in positives)
+    wrong = Counter(q.how for k, q in enumerate(positives) if not found_first[k])
+    print("index misses by perturbation:      " + ", ".join(f"{h} {wrong[h]}/{by_how[h]}" for h in sorted(by_how))
+          + " (ties counted as found)")
+
+    if args.variations:
+        uk = next((p for p in parsed if p.authority == "UK"), None)
+        if uk is not None:
+            started = time.perf_counter()
+            result = top1(index, variation_queries(uk.names), ["UK"])
+            print(f"UK name variations: {result['queries']:,} names of designations with more than one; top-1 "
+                  f"{result['top1']:.4f} ({result['top1_with_ties']:.4f} counting ties with an identical name of "
+                  f"another designation), {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""An index over list names for screening: block on rare tokens, then score the few candidates.
+
+Every name and alias of every designation (and its non-Latin spelling, transliterated) is tokenised
+once. Blocking keys are each name word's phonetic key plus its first and last three letters (words
+of four letters or more, at 0.3 of the word's weight), so a word with one typo still meets its
+target; an affix shared by more than MAX_POSTINGS names is skipped. A query adds up the rarity
+weights of the keys it shares with each name (numpy unique + bincount), keeps the SHORTLIST best,
+and scores the contenders among them with `score.compare`. Results are grouped per designation:
+its best-scoring name wins.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sanctrack.matching.normalize import NAME, Token, tokenize
+from sanctrack.matching.score import compare, explain, token_weight
+
+SHORTLIST = 25
+MIN_SCORED = 8
+CONTENDER_SHARE = 0.5  # rows whose blocking weight is below this share of the best are not scored
+MAX_POSTINGS = 5000
+AFFIX_SHARE = 0.3  # weight of a prefix/suffix blocking key relative to the whole key
+DESIGNATION_FIELDS = ["authority", "list_name", "list_id", "list_ref", "entity_type", "primary_name", "listed_on"]
+OPTIONAL_FIELDS = ["designation_version_id", "valid_from", "valid_to", "is_current"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One designation proposed for a query name, with the name that matched and why."""
+
+    authority: str
+    list_name: str
+    list_id: str
+    list_ref: str | None
+    name: str  # the designation's primary name
+    matched_name: str
+    score: float
+    evidence: dict
+    entity_type: str
+    designation_version_id: str | None = None
+
+    def as_record(self) -> dict:
+        """The JSON shape of `sanctrack screen`."""
+        return {
+            "authority": self.authority, "list_id": self.list_id, "list_ref": self.list_ref, "name": self.name,
+            "matched_name": self.matched_name, "score": self.score, "evidence": self.evidence,
+        }
+
+
+def name_rows(designations: pd.DataFrame, names: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
+    """One row per distinct name string of a designation (names, aliases, non-Latin spellings)."""
+    fields = [c for c in DESIGNATION_FIELDS + OPTIONAL_FIELDS if c in designations.columns]
+    base = names[list(key) + ["full_name", "alias_type", "name_non_latin"]]
+    latin = base.rename(columns={"full_name": "matched_name"}).drop(columns="name_non_latin")
+    other = base[base["name_non_latin"].notna()].drop(columns="full_name")
+    other = other.rename(columns={"name_non_latin": "matched_name"}).assign(alias_type="non_latin")
+    primary = designations[fields].assign(matched_name=designations["primary_name"], alias_type="primary")
+    rows = pd.concat([primary[list(key) + ["matched_name", "alias_type"]], latin, other], ignore_index=True)
+    rows = rows[rows["matched_name"].notna()]
+    rows = rows.drop_duplicates(subset=list(key) + ["matched_name"], keep="first")
+    merged = rows.merge(designations[fields], on=list(key), how="inner", validate="many_to_one")
+    return merged.sort_values(list(key) + ["matched_name"], kind="stable").reset_index(drop=True)
+
+
+class NameIndex:
+    """Screen names against the names and aliases of a set of designations."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        self.rows = rows.reset_index(drop=True)
+        types = self.rows["entity_type"].astype("str").tolist()
+        self.tokens: list[tuple[Token, ...]] = [
+            tokenize(name, etype) for name, etype in zip(self.rows["matched_name"].astype("str"), types)
+        ]
+        df: dict[str, int] = defaultdict(int)
+        for toks in self.tokens:
+            for key in {t.key for t in toks if t.kind == NAME}:
+                df[key] += 1
+        n = max(len(self.tokens), 1)
+        self.idf = {key: math.log((n + 1) / (count + 0.5)) for key, count in df.items()}
+        self.default_weight = math.log(n + 1) + 1  # a word no listed name has
+        self.weights = [tuple(token_weight(t, self.idf, self.default_weight) for t in toks) for toks in self.tokens]
+        self.norms = np.array([math.sqrt(sum(w) or 1.0) for w in self.weights])
+        postings: dict[str, list[int]] = defaultdict(list)
+        for row, toks in enumerate(self.tokens):
+            for key in {k for t in toks if t.kind == NAME for k in blocking_keys(t)}:
+                postings[key].append(row)
+        self.postings = {key: np.asarray(rows, dtype=np.int32) for key, rows in postings.items()}
+        # Whole names by their sorted words: an exact full-name match is a lookup (score 1.0).
+        self.exact_names: dict[tuple[str, ...], int] = {}
+        for row, toks in enumerate(self.tokens):
+            self.exact_names.setdefault(weak_key(toks), row)
+        # Names with no name word (only generic words, legal forms, initials) are found whole or not at all.
+        self.weak_names: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for row, toks in enumerate(self.tokens):
+            if toks and all(t.kind != NAME for t in toks):
+                self.weak_names[weak_key(toks)].append(row)
+        self.authority = self.rows["authority"].astype("str").to_numpy()
+        self.entity_type = np.asarray(types)
+        self.record = self.rows.to_dict("records")
+
+    @classmethod
+    def from_parsed(cls, *parsed_lists) -> NameIndex:
+        """Index ParsedList frames directly (tests, benchmarks; no warehouse needed)."""
+        designations = pd.concat([p.designations for p in parsed_lists], ignore_index=True)
+        names = pd.concat([p.names for p in parsed_lists], ignore_index=True)
+        return cls(name_rows(designations, names, ["authority", "list_id"]))
+
+    @classmethod
+    def from_warehouse(cls, con, *, current_only: bool = True) -> NameIndex:
+        """Index the warehouse's designations (current versions by default) and their names."""
+        where = "where d.is_current" if current_only else ""
+        designations = con.sql(
+            f"""
+            select d.designation_version_id, d.authority, d.list_name, d.list_id, d.list_ref, d.entity_type,
+                d.primary_name, d.listed_on, d.valid_from, d.valid_to, d.is_current,
+            from designations as d
+            {where}
+            """
+        ).df()
+        names = con.sql(
+            """
+            select n.designation_version_id, n.full_name, n.alias_type, n.name_non_latin,
+            from designation_names as n
+            """
+        ).df()
+        names = names[names["designation_version_id"].isin(designations["designation_version_id"])]
+        return cls(name_rows(designations, names, ["designation_version_id"]))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def query_tokens(self, name: str, entity_type: str | None = None) -> tuple[tuple[Token, ...], tuple[float, ...]]:
+        toks = tokenize(name, entity_type)
+        return toks, tuple(token_weight(t, self.idf, self.default_weight) for t in toks)
+
+    def shortlist(self, toks: Sequence[Token], weights: Sequence[float], mask: np.ndarray | None,
+                  size: int = SHORTLIST) -> np.ndarray:
+        """Rows sharing the most rarity weight with the query, best first (blocking)."""
+        arrays, ws = [], []
+        for tok, w in zip(toks, weights):
+            if tok.kind != NAME:
+                continue
+            for key, share in blocking_keys(tok).items():
+                rows = self.postings.get(key)
+                if rows is None or (len(rows) > MAX_POSTINGS and share < 1):
+                    continue
+                arrays.append(rows)
+                ws.append(np.full(len(rows), w * share))
+        if not arrays:
+            rows = np.asarray(self.weak_names.get(weak_key(toks), []), dtype=np.int64)
+            return rows if mask is None else rows[mask[rows]]
+        hit, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+        acc = np.bincount(inverse, weights=np.concatenate(ws))
+        if mask is not None:
+            keep = mask[hit]
+            hit, acc = hit[keep], acc[keep]
+        if not len(hit):
+            return hit
+        coarse = acc / self.norms[hit]
+        if len(hit) > size:
+            top = np.argpartition(-coarse, size)[:size]
+            hit, coarse = hit[top], coarse[top]
+        order = np.lexsort((hit, -coarse))
+        hit, coarse = hit[order], coarse[order]
+        # Rows sharing far less weight than the best one cannot win: score only the contenders.
+        contenders = int(np.searchsorted(-coarse, -coarse[0] * CONTENDER_SHARE, side="right"))
+        return hit[:max(MIN_SCORED, contenders)]
+
+    def mask(self, authorities: Iterable[str] | None = None, entity_type: str | None = None) -> np.ndarray | None:
+        """Rows allowed by an authority list and an entity type (None: all rows)."""
+        mask = None
+        if authorities:
+            mask = np.isin(self.authority, [a.upper() for a in authorities])
+        if entity_type:
+            by_type = self.entity_type == entity_type
+            mask = by_type if mask is None else mask & by_type
+        return mask
+
+    def screen(self, name: str, *, entity_type: str | None = None, authorities: Iterable[str] | None = None,
+               limit: int = 10, threshold: float = 0.0, type_filter: bool = True,
+               mask: np.ndarray | None = None) -> list[Candidate]:
+        """Ranked candidates for one name, one per designation, best first.
+
+        With `type_filter` the entity type restricts the candidates; without it, it only weighs
+        in the score (a disagreeing type costs 10%) and shows in the evidence (used for linking).
+        """
+        toks, weights = self.query_tokens(name, entity_type)
+        if mask is None:
+            mask = self.mask(authorities, entity_type if type_filter else None)
+        best: dict[tuple, tuple] = {}
+        cache: dict = {}
+        for row in self.shortlist(toks, weights, mask):
+            row = int(row)
+            result = compare(toks, self.tokens[row], weights, self.weights[row], entity_type,
+                             self.entity_type[row], cache)
+            if result.score <= 0 or result.score < threshold:
+                continue
+            rec = self.record[row]
+            key = (rec["authority"], rec["list_name"], rec["list_id"])
+            rank = (result.score, rec["alias_type"] == "primary", -row)
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, row, result)
+        ordered = sorted(best.values(), key=lambda item: (-item[0][0], self.record[item[1]]["authority"],
+                                                          self.record[item[1]]["list_id"]))
+        return [self.candidate(toks, row, result, authorities) for _, row, result in ordered[:limit]]
+
+    def best_rows(self, name: str, *, mask: np.ndarray | None = None) -> tuple[int, float]:
+        """The best row and its score for one name (benchmarks: no evidence, no grouping)."""
+        toks, weights = self.query_tokens(name)
+        exact = self.exact_names.get(weak_key(toks)) if mask is None else None
+        if exact is not None and toks:
+            return exact, 1.0
+        best_row, best_score = -1, 0.0
+        cache: dict = {}
+        for row in self.shortlist(toks, weights, mask):
+            result = compare(toks, self.tokens[row], weights, self.weights[row], cache=cache)
+            if result.score > best_score:
+                best_row, best_score = int(row), result.score
+        return best_row, best_score
+
+    def score_row(self, name: str, row: int) -> float:
+        """The score of one name against one indexed row (evaluation)."""
+        toks, weights = self.query_tokens(name)
+        return compare(toks, self.tokens[row], weights, self.weights[row]).score
+
+    def candidate(self, toks: Sequence[Token], row: int, result, authorities: Iterable[str] | None) -> Candidate:
+        rec = self.record[row]
+        evidence = explain(toks, self.tokens[row], result)
+        evidence["alias_type"] = rec["alias_type"]
+        evidence["authority"] = rec["authority"]
+        if authorities:
+            evidence["authority_filter"] = sorted(a.upper() for a in authorities)
+        listed_on = rec.get("listed_on")
+        evidence["listed_on"] = None if listed_on is None or pd.isna(listed_on) else str(pd.Timestamp(listed_on).date())
+        list_ref = rec.get("list_ref")
+        return Candidate(
+            authority=rec["authority"], list_name=rec["list_name"], list_id=str(rec["list_id"]),
+            list_ref=None if list_ref is None or pd.isna(list_ref) else str(list_ref),
+            name=rec["primary_name"], matched_name=rec["matched_name"], score=round(result.score, 4),
+            evidence=evidence, entity_type=rec["entity_type"],
+            designation_version_id=rec.get("designation_version_id"),
+        )
+
+
+def blocking_keys(token: Token) -> dict[str, float]:
+    """Index keys of a name word and the share of its weight each carries."""
+    keys = {token.key: 1.0}
+    if len(token.key) >= 4:
+        keys["<" + token.key[:3]] = AFFIX_SHARE
+        keys[">" + token.key[-3:]] = AFFIX_SHARE
+    return keys
+
+
+def weak_key(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """The lookup key of a name without name words: its words, sorted."""
+    return tuple(sorted(t.text for t in tokens))

@@ -1,0 +1,153 @@
+"""A calibrated name score that explains itself.
+
+Two names are aligned token by token (each token used once, best pairs first). A pair agrees
+exactly (same folded spelling, 1.0), as a transliteration (same phonetic key, 0.95), as a typo
+(edit similarity of the keys >= 0.75, a swap of two letters counting as one edit; scaled by 0.9) or as an initial (0.5). Each token
+weighs its rarity in the index (inverse document frequency), so a shared "Bank" or "LLC" weighs
+little and a shared rare surname a lot; an unmatched patronymic weighs 0.4 of itself once two name
+words agree, because lists and articles drop them freely.
+
+    coverage_q = matched weight of the query / weight of the query
+    coverage_c = matched weight of the candidate / weight of the candidate
+    score      = sqrt(coverage_q * coverage_c)  (x 0.9 when both entity types are known and differ)
+
+So 1.0 means every token of both names agrees exactly: an exact match of a full name. A surname
+alone against "Pavel Mikhailovich Fradkov" scores about 0.6-0.75; the right full name with the
+patronymic dropped scores about 0.9. A pair that agrees on no name word (only generic words, legal
+forms or initials) scores 0: generic words never make a match on their own. The one exception is a
+name made only of such words that agrees exactly and wholly ("THE LORD"): 1.0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from sanctrack.matching.normalize import GENERIC, INITIAL, LEGAL_FORM, NAME, Token
+
+EXACT, TRANSLITERATION, TYPO, INITIAL_MATCH = "exact", "transliteration", "typo", "initial"
+SIMILARITY = {EXACT: 1.0, TRANSLITERATION: 0.95, INITIAL_MATCH: 0.5}
+TYPO_FLOOR = 0.75  # edit similarity (OSA: a swap of two letters is one edit) of keys below which two words are different words
+TYPO_SCALE = 0.9
+PATRONYMIC_WEIGHT = 0.4  # share of its weight an unmatched patronymic counts against a match
+PATRONYMIC_CAP = 6.0
+TYPE_DISAGREE_FACTOR = 0.9
+WEAK_WEIGHT = 0.5  # generic words and legal forms, whatever their frequency
+INITIAL_WEIGHT = 1.0
+
+
+def token_similarity(q: Token, c: Token) -> tuple[float, str | None]:
+    """Similarity of two tokens in [0, 1] and how they agree (None when they don't)."""
+    if q.text == c.text:
+        return 1.0, EXACT
+    if q.kind == INITIAL or c.kind == INITIAL:
+        if q.kind != c.kind and NAME in (q.kind, c.kind) and q.text[0] == c.text[0]:
+            return SIMILARITY[INITIAL_MATCH], INITIAL_MATCH
+        return 0.0, None
+    if q.kind != c.kind and NAME not in (q.kind, c.kind):
+        return 0.0, None  # a generic word is not a legal form
+    if q.key == c.key:
+        return SIMILARITY[TRANSLITERATION], TRANSLITERATION
+    # A typo: on the keys, or on the spelling where the keys' rewrites drift apart. A misspelt
+    # generic word ("organiwation") reads as a name word and may still meet its generic original.
+    if min(len(q.key), len(c.key)) >= 4 and LEGAL_FORM not in (q.kind, c.kind):
+        r = max(OSA.normalized_similarity(q.key, c.key, score_cutoff=TYPO_FLOOR),
+                OSA.normalized_similarity(q.text, c.text, score_cutoff=TYPO_FLOOR))
+        if r:
+            return TYPO_SCALE * r, TYPO
+    return 0.0, None
+
+
+def token_weight(token: Token, idf: dict[str, float], default: float) -> float:
+    """A token's weight: its rarity among the indexed names; weak words and initials weigh little."""
+    if token.kind in (GENERIC, LEGAL_FORM):
+        return WEAK_WEIGHT
+    if token.kind == INITIAL:
+        return INITIAL_WEIGHT
+    return idf.get(token.key, default)
+
+
+@dataclass
+class Comparison:
+    """The result of comparing a query name with one candidate name."""
+
+    score: float
+    pairs: list[tuple[int, int, float, str]] = field(default_factory=list)  # (query i, candidate j, sim, how)
+    coverage_query: float = 0.0
+    coverage_candidate: float = 0.0
+    type_agreement: str = "unknown"  # agree, disagree, unknown
+
+
+def compare(query: Sequence[Token], cand: Sequence[Token], wq: Sequence[float], wc: Sequence[float],
+            query_type: str | None = None, cand_type: str | None = None,
+            cache: dict | None = None) -> Comparison:
+    """Align two token sequences and score them (see the module docstring)."""
+    scored = []
+    for i, q in enumerate(query):
+        for j, c in enumerate(cand):
+            if cache is not None:
+                k = (q.text, c.text)
+                hit = cache.get(k)
+                if hit is None:
+                    hit = cache[k] = token_similarity(q, c)
+                sim, how = hit
+            else:
+                sim, how = token_similarity(q, c)
+            if how is not None:
+                scored.append((sim, -i, -j, how))
+    scored.sort(reverse=True)
+    used_q, used_c, pairs = set(), set(), []
+    for sim, ni, nj, how in scored:
+        i, j = -ni, -nj
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, sim, how))
+    types = "unknown" if not query_type or not cand_type else ("agree" if query_type == cand_type else "disagree")
+    name_pairs = sum(1 for i, j, _, how in pairs if query[i].kind == NAME and cand[j].kind == NAME
+                     and how != INITIAL_MATCH)
+    if not name_pairs:
+        # Only weak words agree: evidence of nothing, unless the whole name is the same (an exact
+        # match of a name made of weak words, such as "THE LORD" or "B&H").
+        exact = (len(pairs) == len(query) == len(cand) and all(how == EXACT for *_, how in pairs))
+        return Comparison(1.0 if exact else 0.0, pairs, float(exact), float(exact), types)
+    # A dropped patronymic is forgiven only once two name words agree: "Mustafa X-ovich" is not
+    # the listed alias "MUSTAFA".
+    forgive = PATRONYMIC_WEIGHT if name_pairs >= 2 else 1.0
+    matched_q = sum(wq[i] * sim for i, _, sim, _ in pairs)
+    matched_c = sum(wc[j] * sim for _, j, sim, _ in pairs)
+    total_q = sum(_unmatched(w, forgive) if i not in used_q and query[i].is_patronymic else w for i, w in enumerate(wq))
+    total_c = sum(_unmatched(w, forgive) if j not in used_c and cand[j].is_patronymic else w for j, w in enumerate(wc))
+    cov_q = min(matched_q / total_q, 1.0) if total_q else 0.0
+    cov_c = min(matched_c / total_c, 1.0) if total_c else 0.0
+    score = math.sqrt(cov_q * cov_c)
+    if types == "disagree":
+        score *= TYPE_DISAGREE_FACTOR
+    return Comparison(score, pairs, cov_q, cov_c, types)
+
+
+def _unmatched(weight: float, forgive: float) -> float:
+    """What a missing patronymic costs: a share of its weight, capped so that a rare spelling of a
+    common patronymic (Michailovich) costs no more than the usual one."""
+    return forgive * min(weight, PATRONYMIC_CAP) if forgive < 1 else weight
+
+
+def explain(query: Sequence[Token], cand: Sequence[Token], comparison: Comparison) -> dict:
+    """The evidence of a comparison: tokens that agreed (and how), tokens missing on either side."""
+    matched_q = {i for i, _, _, _ in comparison.pairs}
+    matched_c = {j for _, j, _, _ in comparison.pairs}
+    return {
+        "tokens_matched": [
+            {"query": query[i].text, "candidate": cand[j].text, "how": how, "similarity": round(sim, 4)}
+            for i, j, sim, how in sorted(comparison.pairs)
+        ],
+        "tokens_missing_from_candidate": [t.text for i, t in enumerate(query) if i not in matched_q],
+        "tokens_missing_from_query": [t.text for j, t in enumerate(cand) if j not in matched_c],
+        "coverage_query": round(comparison.coverage_query, 4),
+        "coverage_candidate": round(comparison.coverage_candidate, 4),
+        "entity_type": comparison.type_agreement,
+    }
