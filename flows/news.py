@@ -21,9 +21,12 @@ from prefect.cache_policies import NO_CACHE
 
 import sanctrack.extract as extractor
 from sanctrack.documents import SourceError, expand_sources, read_documents
+from sanctrack.feeds import expand_feeds
 from sanctrack.news import ValidatedBatch, extract_batch, validate_batch
+from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction
-from sanctrack.warehouse.news import NewsStage, known_extractions, merge_news
+from sanctrack.warehouse.links import recompute_mention_links
+from sanctrack.warehouse.news import NewsStage, already_read, known_extractions, merge_news
 from sanctrack.warehouse.runs import Run, record_run
 
 log = logging.getLogger(__name__)
@@ -110,13 +113,16 @@ def task_runner_for(name: str, address: str | None):
 
 
 @flow(name="news")
-def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_SIZE, in_flight: int = 2) -> dict:
-    """Load news documents from files, directories, globs or URLs into the warehouse."""
-    return run_news(
-        sources, db_path, batch_size,
+def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_SIZE, in_flight: int = 2,
+              feeds: list[str] | None = None) -> dict:
+    """Load news documents (files, directories, globs, URLs, and the items of RSS/Atom feeds) into the warehouse."""
+    result = run_news(
+        sources, db_path, batch_size, feeds=feeds or [],
         process=lambda chunks, known, version: submitted_in_order(chunks, known, version, in_flight),
         stage=stage_task, load=load_task,
     )
+    publish_run_artifact_from(db_path, result["run_id"])  # what changed, in the Prefect UI
+    return result
 
 
 def run_news(
@@ -124,22 +130,28 @@ def run_news(
     db_path,
     batch_size: int = DEFAULT_BATCH_SIZE,
     *,
+    feeds: Iterable[str] = (),
     process: Callable[[Iterable[list[str]], dict, str], Iterator[BatchResult]] = processed_here,
     stage: Callable[[NewsStage, ValidatedBatch], int] = stage_task.fn,
     load: Callable = load_task.fn,
 ) -> dict:
     """The steps of the flow; with the default plain functions it runs without Prefect."""
     version = extractor.EXTRACTOR_VERSION
-    sources = list(sources)
-    run = Run("news", params={"sources": sources, "db_path": str(db_path)}, extractor_version=version)
+    sources, feeds = list(sources), list(feeds)
+    run = Run("news", params={"sources": sources, "feeds": feeds, "db_path": str(db_path)}, extractor_version=version)
     con = connect(db_path)  # held for the whole run: the warehouse has one writer
     staged = NewsStage(db_path, run.run_id)
+    run.counts.update(documents_read=0, documents_extracted=0, documents_skipped=0)
     document_ids: list[str] = []
     try:
         try:
             known = known_extractions(con)
             with run.timed("list"):
                 uris = list(expand_sources(sources))
+                if feeds:  # an item whose URL was read before is not fetched again
+                    links, feed_errors, known_links = expand_feeds(feeds, already_read(con))
+                    uris += links + feed_errors
+                    run.bump("feed_items_already_read", known_links)
             for error in (u for u in uris if isinstance(u, SourceError)):
                 run.add_error(error.source_uri, error.message)
             uris = [u for u in uris if not isinstance(u, SourceError)]
@@ -163,6 +175,9 @@ def run_news(
             with transaction(con):
                 with run.timed("load"):
                     load(con, run, staged)
+                if run.counts["mentions_added"] or run.counts["mentions_replaced"]:
+                    with run.timed("link"):  # mentions changed: link them to the lists again
+                        run.counts["mention_links"] = recompute_mention_links(con)
                 record_run(con, run)
             log.info("event=run_loaded run_id=%s counts=%s", run.run_id, run.counts)
         except Exception as exc:

@@ -42,15 +42,21 @@ def run() -> None:
 @run.command("news", epilog=_examples(
     "sanctrack run news",
     "sanctrack run news articles/ 'press/*.html' https://www.gov.uk/government/news/some-release",
+    "sanctrack run news --feed https://www.gov.uk/government/organisations/office-of-financial-sanctions-implementation.atom",
+    "sanctrack run news --sources-file seeds/reference/news_sources.csv",
     "sanctrack run news archive/ --task-runner dask --address tcp://10.0.0.5:8786",
 ))
 @click.argument("sources", nargs=-1)
+@click.option("--feed", "feeds", multiple=True, help="An RSS or Atom feed (URL or file) whose items to read (repeatable).")
+@click.option("--sources-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of news sources (name, kind feed|page, location), e.g. seeds/reference/news_sources.csv.")
 @click.option("--batch-size", default=500, show_default=True, help="Documents per read/extract/validate batch.")
 @click.option("--task-runner", type=click.Choice(["threads", "dask"]), default="threads", show_default=True,
               help="Where batches are extracted: this process, or a Dask cluster (one writer loads either way).")
 @click.option("--address", default=None, help="With --task-runner dask: the scheduler (default: a local 2-worker cluster).")
 @click.pass_obj
-def run_news_command(obj: dict, sources: tuple[str, ...], batch_size: int, task_runner: str, address: str | None) -> None:
+def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...], sources_file: Path | None,
+                     batch_size: int, task_runner: str, address: str | None) -> None:
     """Load news documents (files, directories, globs, http(s) URLs; default seeds/) into the warehouse.
 
     Each document is read, reduced to its article text, searched for sanctions mentions and
@@ -64,10 +70,22 @@ def run_news_command(obj: dict, sources: tuple[str, ...], batch_size: int, task_
     db_path = obj["db_path"]
     if address and task_runner != "dask":
         _fail("--address goes with --task-runner dask")
+    from sanctrack.feeds import read_sources_file
+
+    pages, feeds = list(sources), list(feeds)
+    if sources_file is not None:
+        try:
+            listed = read_sources_file(sources_file)
+        except ValueError as exc:
+            _fail(str(exc))
+        pages += [s.location for s in listed if s.kind == "page"]
+        feeds += [s.location for s in listed if s.kind == "feed"]
+    if not pages and not feeds:
+        pages = [str(SEEDS_DIR)]
     flow_run = news_flow.with_options(task_runner=task_runner_for(task_runner, address))
     in_flight = 4 if task_runner == "dask" else 1
     try:
-        result = flow_run(list(sources) or [str(SEEDS_DIR)], str(db_path), batch_size, in_flight)
+        result = flow_run(pages, str(db_path), batch_size, in_flight, feeds)
     except WarehouseError as exc:
         _fail(str(exc))
     for error in result["errors"]:

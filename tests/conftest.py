@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -38,6 +40,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder; /slow/... answers after a delay (for time-outs)."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.server.requests.append((self.path, self.headers.get("User-Agent")))
         if self.path.startswith("/slow/"):
             time.sleep(float(os.environ.get("SANCTRACK_TEST_SLOW_SECONDS", "3")))
         super().do_GET()
@@ -46,17 +49,31 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A client that gave up (the time-out tests) is expected; anything else is printed.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+class LoopbackServer(NamedTuple):
+    base: str
+    root: Path
+    requests: list[tuple[str, str | None]]  # (path, User-Agent) of every GET, in order
+
+
 @pytest.fixture()
-def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A loopback HTTP server over a fresh folder: yields (base URL, folder)."""
+def http_server(tmp_path: Path) -> Iterator[LoopbackServer]:
+    """A loopback HTTP server over a fresh folder: yields (base URL, folder, requests seen)."""
     root = tmp_path / "www"
     root.mkdir()
     handler = functools.partial(_Handler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    server.requests = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
+        yield LoopbackServer(f"http://127.0.0.1:{server.server_address[1]}", root, server.requests)
     finally:
         server.shutdown()
         server.server_close()

@@ -93,21 +93,21 @@ def test_same_text_is_the_same_document(tmp_path: Path) -> None:
 
 
 def test_url_is_fetched(http_server) -> None:
-    base, root = http_server
+    base, root, _ = http_server
     (root / "article.html").write_text(ARTICLE_HTML)
     document = read_one(f"{base}/article.html")
     assert isinstance(document, Document) and "Ivan Testov" in document.text
 
 
 def test_url_404_is_named(http_server) -> None:
-    base, _ = http_server
+    base, _, _ = http_server
     error = read_one(f"{base}/missing.html")
     assert isinstance(error, SourceError)
     assert error.source_uri == f"{base}/missing.html" and error.message == "HTTP 404 Not Found"
 
 
 def test_url_that_times_out_is_named(http_server, monkeypatch: pytest.MonkeyPatch) -> None:
-    base, root = http_server
+    base, root, _ = http_server
     (root / "slow").mkdir()
     (root / "slow" / "a.txt").write_text("late")
     monkeypatch.setenv("SANCTRACK_FETCH_TIMEOUT", "0.3")

@@ -32,6 +32,11 @@ def known_extractions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("select document_id, extractor_version from extractions").fetchall())
 
 
+def already_read(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every URI a document has been read from."""
+    return {uri for (uri,) in con.execute("select source_uri from document_sources").fetchall()}
+
+
 def staging_root(db_path: Path | str) -> Path:
     path = Path(db_path)
     return path.with_name(f"{path.name}.staging")

@@ -1,0 +1,93 @@
+"""News feeds (RSS and Atom) and the sources file: what the news flow should fetch.
+
+A feed is read (from a file or a URL) and turned into the links of its items; an item whose
+URL the warehouse has already read is not fetched again, and a page whose text is already
+there is one document (the content hash).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import feedparser
+
+from sanctrack.documents import DocumentError, SourceError, fetch_url, http_client, is_url
+from sanctrack.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+SOURCE_KINDS = ("feed", "page")
+
+
+@dataclass(frozen=True, slots=True)
+class NewsSource:
+    name: str
+    kind: str  # feed or page (a page, a file, a folder or a glob)
+    location: str
+
+
+def read_sources_file(path: Path) -> list[NewsSource]:
+    """The news sources file: CSV with name, kind (feed or page), location; '#' starts a comment line."""
+    sources = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.lstrip().startswith("#"))
+        missing = {"name", "kind", "location"} - set(rows.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}: the header lacks {', '.join(sorted(missing))}")
+        for number, row in enumerate(rows, start=2):
+            if row["kind"] not in SOURCE_KINDS:
+                raise ValueError(f"{path}, line {number}: kind {row['kind']!r} is not one of {', '.join(SOURCE_KINDS)}")
+            if not row["location"]:
+                raise ValueError(f"{path}, line {number}: no location")
+            sources.append(NewsSource(row["name"], row["kind"], row["location"]))
+    return sources
+
+
+def feed_item_links(feed: str, settings: Settings | None = None) -> list[str]:
+    """The item links of an RSS or Atom feed (a file or a URL), absolute, in feed order.
+
+    Raises DocumentError naming the feed when it cannot be read or is not a feed.
+    """
+    settings = settings or load_settings()
+    if is_url(feed):
+        with http_client(settings) as client:
+            raw, _ = fetch_url(feed, client, settings.fetch_max_bytes)
+    else:
+        try:
+            raw = Path(feed).read_bytes()
+        except OSError as exc:
+            raise DocumentError(feed, exc.strerror or str(exc)) from None
+    # feedparser is given bytes, never a URL: it must not fetch anything itself.
+    parsed = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.get("bozo") and not parsed.entries:
+        raise DocumentError(feed, f"not a readable RSS or Atom feed: {parsed.get('bozo_exception')}")
+    if parsed.get("version", "") == "" and not parsed.entries:
+        raise DocumentError(feed, "not an RSS or Atom feed")
+    links = []
+    for number, entry in enumerate(parsed.entries, start=1):
+        link = entry.get("link")
+        if not link:
+            log.warning("%s: item %d (%r) has no link; skipped", feed, number, entry.get("title"))
+            continue
+        links.append(urljoin(feed, link) if is_url(feed) else link)
+    return list(dict.fromkeys(links))
+
+
+def expand_feeds(feeds: list[str], already_read: set[str]) -> tuple[list[str], list[SourceError], int]:
+    """Item links of the feeds that the warehouse has not read yet, the feeds that failed, and how many were known."""
+    links, errors, known = [], [], 0
+    settings = load_settings()
+    for feed in feeds:
+        try:
+            for link in feed_item_links(feed, settings):
+                if link in already_read:
+                    known += 1
+                else:
+                    links.append(link)
+        except DocumentError as exc:
+            errors.append(SourceError(exc.source_uri, exc.message))
+    return list(dict.fromkeys(links)), errors, known
