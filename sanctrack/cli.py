@@ -161,6 +161,8 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
 ))
 @click.option("--news-source", "news_sources", multiple=True,
               help="News file, folder, glob or URL (repeatable; env SANCTRACK_NEWS_SOURCES; default seeds/).")
+@click.option("--news-sources-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of news sources (name, kind feed|page, location), e.g. seeds/reference/news_sources.csv.")
 @click.option("--news-every", type=click.FloatRange(min=1), default=None,
               help="Minutes between news runs (env SANCTRACK_NEWS_EVERY_MINUTES; default 60).")
 @click.option("--lists-source", "lists_sources", multiple=True,
@@ -168,8 +170,8 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
 @click.option("--lists-every", type=click.FloatRange(min=1), default=None,
               help="Minutes between lists runs (env SANCTRACK_LISTS_EVERY_MINUTES; default 360).")
 @click.pass_obj
-def serve(obj: dict, news_sources: tuple[str, ...], news_every: float | None, lists_sources: tuple[str, ...],
-          lists_every: float | None) -> None:
+def serve(obj: dict, news_sources: tuple[str, ...], news_sources_file: Path | None, news_every: float | None,
+          lists_sources: tuple[str, ...], lists_every: float | None) -> None:
     """Run the news and lists flows on their schedules, served to a Prefect server, until Ctrl-C or SIGTERM.
 
     Needs a running server (prefect server start --host 127.0.0.1 --port 4200) and
@@ -183,11 +185,16 @@ def serve(obj: dict, news_sources: tuple[str, ...], news_every: float | None, li
         api_url = check_server()
     except ServeError as exc:
         _fail(str(exc))
-    deployments = build_deployments(obj["db_path"], news_sources, news_every, lists_sources, lists_every)
+    try:
+        deployments = build_deployments(obj["db_path"], news_sources, news_every, lists_sources, lists_every,
+                                        news_sources_file)
+    except ServeError as exc:
+        _fail(str(exc))
     for deployment in deployments:
         every = deployment.schedules[0].schedule.interval
+        feeds = deployment.parameters.get("feeds")
         click.echo(f"serving {deployment.flow_name}/{deployment.name} every {every}: sources "
-                   f"{deployment.parameters['sources'] or 'every configured source'}")
+                   f"{deployment.parameters['sources'] or 'every configured source'}" + (f", feeds {feeds}" if feeds else ""))
     click.echo(f"Prefect server: {api_url}; warehouse: {Path(obj['db_path']).resolve()}")
     serve_deployments(deployments)
 

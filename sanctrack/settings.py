@@ -24,6 +24,11 @@ class Settings:
     fetch_timeout_s: float
     fetch_max_bytes: int
     user_agent: str
+    # `sanctrack serve` (flows/deployments.py): what the schedules run, and how often.
+    news_sources: tuple[str, ...] = (str(SEEDS_DIR),)
+    news_every_minutes: float = 60.0
+    lists_sources: tuple[str, ...] = ()  # none: every configured official source (downloads)
+    lists_every_minutes: float = 360.0
 
 
 def load_settings() -> Settings:
@@ -38,6 +43,11 @@ def load_settings() -> Settings:
         user_agent=os.environ.get(
             "SANCTRACK_USER_AGENT", "sanctrack/0.1 (sanctions-tracking ETL; +https://github.com/sanctrack)"
         ),
+        # Sources are separated by whitespace (URLs may contain ':', so not os.pathsep).
+        news_sources=tuple(os.environ.get("SANCTRACK_NEWS_SOURCES", "").split()) or (str(SEEDS_DIR),),
+        news_every_minutes=float(os.environ.get("SANCTRACK_NEWS_EVERY_MINUTES", "60")),
+        lists_sources=tuple(os.environ.get("SANCTRACK_LISTS_SOURCES", "").split()),
+        lists_every_minutes=float(os.environ.get("SANCTRACK_LISTS_EVERY_MINUTES", "360")),
     )
 
 
