@@ -18,6 +18,7 @@ from itertools import islice
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 import sanctrack.extract as extractor
 from sanctrack.documents import SourceError, expand_sources, read_documents
@@ -83,7 +84,16 @@ def load_task(con, run: Run, stage: NewsStage) -> None:
 
 def submitted_in_order(chunks: Iterable[list[str]], known: dict[str, str], version: str,
                        in_flight: int) -> Iterator[BatchResult]:
-    """Submit batches to the flow's task runner, at most `in_flight` at a time, and yield results in order."""
+    """Submit batches to the flow's task runner, at most `in_flight` at a time, and yield results in order.
+
+    With one in flight the task is called in this thread: submitting costs far more than the call.
+    """
+    if in_flight <= 1:
+        # quote(): Prefect would otherwise walk every item of the inputs looking for futures
+        # (seconds per run). Submitted tasks get the inputs plainly: Dask ships them to a worker.
+        quoted = quote(known)
+        yield from (process_batch_task(quote(chunk), quoted, version) for chunk in chunks)
+        return
     pending: deque = deque()
     for chunk in chunks:
         pending.append(process_batch_task.submit(chunk, known, version))
@@ -119,7 +129,7 @@ def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_
     result = run_news(
         sources, db_path, batch_size, feeds=feeds or [],
         process=lambda chunks, known, version: submitted_in_order(chunks, known, version, in_flight),
-        stage=stage_task, load=load_task,
+        stage=lambda stage, batch: stage_task(stage, quote(batch)), load=load_task,
     )
     publish_run_artifact_from(db_path, result["run_id"])  # what changed, in the Prefect UI
     return result
