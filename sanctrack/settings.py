@@ -24,6 +24,7 @@ class Settings:
     fetch_timeout_s: float
     fetch_max_bytes: int
     user_agent: str
+    duckdb_memory_limit: str | None  # e.g. "512MB"; None: DuckDB's default (80% of RAM)
     # `sanctrack serve` (flows/deployments.py): what the schedules run, and how often.
     news_sources: tuple[str, ...] = (str(SEEDS_DIR),)
     news_every_minutes: float = 60.0
@@ -40,6 +41,7 @@ def load_settings() -> Settings:
         prefect_home=Path(os.environ.get("PREFECT_HOME", data_dir / "prefect")),
         fetch_timeout_s=float(os.environ.get("SANCTRACK_FETCH_TIMEOUT", "30")),
         fetch_max_bytes=int(os.environ.get("SANCTRACK_FETCH_MAX_BYTES", str(200 * 1024 * 1024))),
+        duckdb_memory_limit=os.environ.get("SANCTRACK_DUCKDB_MEMORY_LIMIT") or None,
         user_agent=os.environ.get(
             "SANCTRACK_USER_AGENT", "sanctrack/0.1 (sanctions-tracking ETL; +https://github.com/sanctrack)"
         ),

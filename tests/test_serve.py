@@ -16,9 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner
 
-from sanctrack.cli import main
 from sanctrack.flows.deployments import build_deployments
 from sanctrack.flows.news import run_news
 from sanctrack.settings import PREFECT_DEFAULTS, SEEDS_DIR
@@ -112,12 +110,16 @@ def test_a_sources_file_gives_the_news_flow_its_pages_and_feeds(tmp_path: Path, 
 def test_serve_refuses_without_a_prefect_server_and_says_how_to_start_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "w.duckdb"), "serve"])
-    assert result.exit_code == 1
-    assert "PREFECT_API_URL is not set" in result.output
-    assert "prefect server start --host 127.0.0.1 --port 4200" in result.output
-    assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in result.output
+    # A process of its own: Prefect's settings in this one may point at the suite's test server.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["SANCTRACK_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run([str(Path(sys.executable).with_name("sanctrack")), "--db", str(tmp_path / "w.duckdb"),
+                             "serve"], env=env, capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "PREFECT_API_URL is not set" in output
+    assert "prefect server start --host 127.0.0.1 --port 4200" in output
+    assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in output
     assert not (tmp_path / "w.duckdb").exists()
 
 
@@ -222,7 +224,12 @@ def test_serve_runs_the_news_deployment_one_run_at_a_time_and_loads_the_warehous
                 lambda: (r := api.get("/deployments/name/news/scheduled")).status_code == 200 and r.json(),
                 60, [serve_log, server_log],
             )
-            lists = api.get("/deployments/name/lists/scheduled").raise_for_status().json()
+            # serve registers its deployments one after the other: wait for the second too.
+            lists = _wait_for(
+                "the lists deployment",
+                lambda: (r := api.get("/deployments/name/lists/scheduled")).status_code == 200 and r.json(),
+                60, [serve_log, server_log],
+            )
             assert deployment["schedules"][0]["schedule"]["interval"] == 3600
             assert lists["schedules"][0]["schedule"]["interval"] == 6 * 3600
             assert deployment["parameters"] == {"sources": [str(news_folder)], "db_path": str(db)}

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import duckdb
 
+from sanctrack.settings import load_settings
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+ROW_GROUP_SIZE = 8192
 VIEWS_DIR = Path(__file__).parent / "views"
 
 
@@ -32,9 +35,16 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyC
         raise WarehouseError(f"no warehouse at {path}: run `sanctrack run news` first, or pass --db")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # The file is attached to an in-memory host connection so that its row groups can be small:
+    # DuckDB writes a transaction's full row groups to disk as it goes, so a large run's load
+    # holds at most a row group per table in memory instead of every new row until the commit.
+    con = duckdb.connect()
+    options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con.execute(f"attach '{_sql_string(path)}' as warehouse ({options})")
+        con.execute("use warehouse")
     except duckdb.IOException as exc:
+        con.close()
         if "lock" in str(exc).lower():
             holder = re.search(r"\(PID (\d+)\)", str(exc))
             who = f"process {holder[1]}" if holder else "another process"
@@ -43,10 +53,17 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyC
                 "wait for that run to finish and try again"
             ) from None
         raise WarehouseError(f"{path}: {exc}") from None
+    con.execute(f"set temp_directory = '{_sql_string(path.with_name(path.name + '.tmp'))}'")
+    if limit := load_settings().duckdb_memory_limit:
+        con.execute(f"set memory_limit = '{_sql_string(limit)}'")
     if not read_only:
         migrate(con)
         apply_views(con)
     return con
+
+
+def _sql_string(value: object) -> str:
+    return str(value).replace("'", "''")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -104,7 +121,8 @@ def table_names(con: duckdb.DuckDBPyConnection, kind: str = "BASE TABLE") -> lis
     """Tables (or views, with kind="VIEW") of the main schema, sorted."""
     rows = con.execute(
         "select table_name from information_schema.tables "
-        "where table_schema = 'main' and table_type = ? order by table_name",
+        "where table_catalog = current_database() and table_schema = 'main' and table_type = ? "
+        "order by table_name",
         [kind],
     ).fetchall()
     return [name for (name,) in rows]
