@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from sanctrack.lists import ListFormatError, ParsedList, parse_list
 from sanctrack.lists.fetch import FetchedFile, FetchError, ListSource, fetch_list, remember_fetch, resolve_sources
 from sanctrack.lists.validate import validate_parsed
+from sanctrack.progress import progress_bar
 from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction
 from sanctrack.warehouse.lists import (
@@ -71,22 +72,29 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
     results: list[dict] = []
     con = connect(db_path)
     try:
-        for source in resolve_sources(list(sources), fmt):
-            try:
-                result = load_source(con, run, source, dest_dir, force, max_shrink,
-                                     fetch=fetch, parse=parse, validate=validate, load=load)
-            except Exception as exc:  # noqa: BLE001 - reported in the run; the other sources still load
-                if isinstance(exc, SOURCE_ERRORS):
-                    log.error("%s: %s", source.name, exc)
-                else:  # a bug, not bad data: keep the traceback
-                    log.exception("%s: unexpected %s", source.name, type(exc).__name__)
-                run.add_error(source.name, f"{type(exc).__name__}: {exc}")
-                results.append({"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}"})
-                continue
-            results.append({"source": source.name, **result})
-            run.bump(f"lists_{result['status']}")
-            for key in ("added", "amended", "removed"):
-                run.bump(f"designations_{key}", result.get(key, 0))
+        resolved = resolve_sources(list(sources), fmt)
+        rows = 0
+        with progress_bar(len(resolved), "lists") as advance:
+            for source in resolved:
+                advance(0, source.name)
+                try:
+                    result = load_source(con, run, source, dest_dir, force, max_shrink,
+                                         fetch=fetch, parse=parse, validate=validate, load=load)
+                except Exception as exc:  # noqa: BLE001 - reported in the run; the other sources still load
+                    if isinstance(exc, SOURCE_ERRORS):
+                        log.error("%s: %s", source.name, exc)
+                    else:  # a bug, not bad data: keep the traceback
+                        log.exception("%s: unexpected %s", source.name, type(exc).__name__)
+                    run.add_error(source.name, f"{type(exc).__name__}: {exc}")
+                    results.append({"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}"})
+                    advance(1, f"{source.name} failed")
+                    continue
+                results.append({"source": source.name, **result})
+                run.bump(f"lists_{result['status']}")
+                for key in ("added", "amended", "removed"):
+                    run.bump(f"designations_{key}", result.get(key, 0))
+                rows += result.get("designations", 0)
+                advance(1, f"{rows:,} list rows")
         run.counts["source_errors"] = len(run.errors)
         with transaction(con):
             if run.counts.get("lists_loaded"):  # the lists changed: link the mentions to them again

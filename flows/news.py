@@ -9,7 +9,6 @@ the warehouse as it was.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +23,7 @@ import sanctrack.extract as extractor
 from sanctrack.documents import SourceError, expand_sources, read_documents
 from sanctrack.feeds import expand_feeds
 from sanctrack.news import ValidatedBatch, extract_batch, validate_batch
+from sanctrack.progress import progress_bar
 from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction
 from sanctrack.warehouse.links import recompute_mention_links
@@ -165,7 +165,7 @@ def run_news(
             for error in (u for u in uris if isinstance(u, SourceError)):
                 run.add_error(error.source_uri, error.message)
             uris = [u for u in uris if not isinstance(u, SourceError)]
-            with _progress(len(uris)) as advance:
+            with progress_bar(len(uris), "documents") as advance:
                 for result in process(batched(uris, batch_size), known, version):
                     for step, seconds in result.seconds.items():
                         run.seconds[step] = run.seconds.get(step, 0.0) + seconds
@@ -207,26 +207,3 @@ def run_news(
         "document_ids": list(dict.fromkeys(document_ids)),
         "seconds": run.seconds,
     }
-
-
-class _progress:
-    """A progress bar of documents on the terminal (none when output is not a terminal)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.bar = None
-
-    def __enter__(self) -> Callable[[int], None]:
-        if sys.stderr.isatty() and self.total:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), transient=True)
-            self.bar.start()
-            task_id = self.bar.add_task("documents", total=self.total)
-            return lambda n: self.bar.advance(task_id, n)
-        return lambda n: None
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
