@@ -31,6 +31,19 @@ log = logging.getLogger(__name__)
 SOURCE_ERRORS = (FetchError, ListFormatError, ListLoadRefused, ListIntegrityError)
 
 
+class _ExpectedSourceErrors(logging.Filter):
+    """Keep Prefect from printing a traceback for a bad list file: the run reports it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None and record.msg and "encountered an exception" in str(record.msg):
+            return not any(name.__name__ in str(record.msg) for name in SOURCE_ERRORS)
+        return not isinstance(error, SOURCE_ERRORS)
+
+
+logging.getLogger("prefect.task_runs").addFilter(_ExpectedSourceErrors())
+
+
 @task(cache_policy=NO_CACHE, name="fetch list")
 def fetch_task(source: ListSource, con, dest_dir: Path) -> FetchedFile:
     return fetch_list(source, con, dest_dir)

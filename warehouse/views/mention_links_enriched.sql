@@ -6,7 +6,7 @@ links as (
 ),
 
 mentions as (
-    select mention_id, name, entity_type, authority, action from main.mentions
+    select mention_id, name, entity_type, authority, action, sentence from main.mentions
 ),
 
 final as (
@@ -28,6 +28,7 @@ final as (
         l.listed_on,
         l.delisted_on,
         l.evidence,
+        m.sentence,
         l.mention_id,
         l.document_id,
         l.designation_version_id,
