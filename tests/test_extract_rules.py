@@ -563,3 +563,33 @@ def test_title_case_list_items_are_not_headlines() -> None:
         ("Ali Akbar Nouri", "person"),
         ("Shiraz Province Resistance Force", "organisation"),
     ]
+
+
+def test_the_victim_of_a_trial_is_not_a_target() -> None:
+    text = ("Canada is imposing sanctions on two Russian judges involved in the trial of opposition politician "
+            "Ivan Rechnikov, including Judge Pavel Sudov and prosecutor Oleg Obvinov.\n")
+    assert names(text) == ["Pavel Sudov", "Oleg Obvinov"]
+
+
+def test_the_poisoning_of_a_dissident_names_a_victim() -> None:
+    text = "The EU sanctioned Colonel Artur Yadov over the poisoning of Maria Zhertva.\n"
+    assert names(text) == ["Artur Yadov"]
+
+
+def test_a_sentence_opening_adverb_is_not_an_organisation() -> None:
+    text = "Separately, the United Kingdom lifted sanctions on businesswoman Elena Lgotova after a review.\n"
+    assert rows(text)[0][:1] == ("Elena Lgotova",) and len(rows(text)) == 1
+
+
+def test_respectively_gives_each_name_its_own_role() -> None:
+    text = ("The measures also target Igor Semyonov and Pavel Kuznetsov, the chief executive and chairman "
+            "of Orion Marine, respectively, the Council said.\n")
+    found = [(m.name, m.role, m.affiliation) for m in extract_mentions(
+        "The EU sanctioned two shipping firms on Tuesday.\n" + text)]
+    assert ("Igor Semyonov", "chief executive", "Orion Marine") in found
+    assert ("Pavel Kuznetsov", "chairman", "Orion Marine") in found
+
+
+def test_a_listing_not_renewed_is_a_delisting() -> None:
+    text = "The Council decided not to renew the listing of businessman Dmitry Ostrovok.\n"
+    assert rows(text) == [("Dmitry Ostrovok", "person", 1, "EU", "delisted")]

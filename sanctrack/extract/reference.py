@@ -37,6 +37,7 @@ REFERENCE_FILES: tuple[str, ...] = (
     "triggers.csv",
     "unnamed_singular.csv",
     "vessel_words.csv",
+    "victim_events.csv",
 )
 
 ACTION_PRIORITY: tuple[str, ...] = ("delisted", "proposed", "existing", "designated")
@@ -76,6 +77,7 @@ class Reference:
     government_bodies: frozenset[str]
     stopwords: frozenset[str]
     given_names: frozenset[str]
+    victim_events_re: re.Pattern[str]  # "the trial of [opposition politician] X": X is a reference point
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -147,6 +149,11 @@ def load_reference() -> Reference:
         government_bodies=frozenset(_column("government_bodies.csv", "name")),
         stopwords=frozenset(_column("stopwords.csv", "word")),
         given_names=frozenset(_column("given_names.csv", "name")),
+        victim_events_re=re.compile(
+            rf"\b(?:{_alternation(_column('victim_events.csv', 'word'))})\s+(?:of|against|on)\s+"
+            r"(?:(?:the|a|an|[a-z][\w’'-]*|[A-Z][a-z]+(?=\s+[a-z]))\s+){0,4}$",
+            re.IGNORECASE,
+        ),
     )
 
 

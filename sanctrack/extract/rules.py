@@ -577,7 +577,39 @@ def _name_candidates(ref: Reference, ctx: _Context, text: str) -> list[_Candidat
             cand = _make_name_candidate(ref, ctx, text, group)
             if cand is not None:
                 out.append(cand)
+    _distribute_respectively(ref, out)
     return out
+
+
+_RESPECTIVELY_RE = re.compile(r",?\s*respectively\b", re.IGNORECASE)
+_ROLE_LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def _distribute_respectively(ref: Reference, candidates: list[_Candidate]) -> None:
+    """"A and B, the chief executive and chairman of X, respectively": one role each, in order."""
+    persons = [c for c in candidates if c.entity_type == "person"]
+    if len(persons) < 2:
+        return
+    sentence = persons[0].sentence
+    marker = _RESPECTIVELY_RE.search(sentence)
+    if not marker:
+        return
+    named = [c for c in persons if c.end - c.sentence_start <= marker.start()]
+    if len(named) < 2:
+        return
+    tail = sentence[named[-1].end - named[-1].sentence_start:marker.start()]
+    tail = re.sub(r"^[\s,]+(?:(?:are|were|is)\s+)?(?:the\s+)?", "", tail)
+    roles_part, _, org = tail.partition(" of ")
+    roles = [r.strip() for r in _ROLE_LIST_SPLIT_RE.split(roles_part) if r.strip()]
+    if len(roles) < 2 or len(roles) > len(named) or not all(
+        r.split()[-1].lower() in ref.role_nouns or r in ref.title_words for r in roles
+    ):
+        return
+    org = re.sub(r"^the\s+", "", org.strip()) or None
+    for candidate, role in zip(named[-len(roles):], roles):
+        candidate.role = role
+        candidate.affiliation = org or candidate.affiliation
+        candidate.cues.append("pattern:respectively")
 
 
 def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[tuple[int, int]]) -> _Candidate | None:
@@ -653,6 +685,8 @@ def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[t
         return None
     if _ACCORDING_TO_RE.search(before[-60:]):
         return None
+    if ref.victim_events_re.search(before[-80:]):
+        return None  # "the trial of opposition politician X", "the poisoning of X": a victim, not a target
     window = sentence[max(0, group[0][0] - 60):group[0][0]]
     verb = _VERB_OBJECT_RE.search(window) or _ING_OBJECT_RE.search(window)
     if verb and verb.group(1) not in _TRIGGER_PARTICIPLES:
