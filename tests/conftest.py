@@ -37,10 +37,13 @@ def seed_article() -> Path:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves a folder; /slow/... answers after a delay (for time-outs)."""
+    """Serves a folder; /slow/... answers after a delay (time-outs); /flaky/... hangs up the first time."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self.server.requests.append((self.path, self.headers.get("User-Agent")))
+        if self.path.startswith("/flaky/") and [p for p, _ in self.server.requests].count(self.path) == 1:
+            self.close_connection = True  # hang up without an answer: an I/O error for the client
+            return
         if self.path.startswith("/slow/"):
             time.sleep(float(os.environ.get("SANCTRACK_TEST_SLOW_SECONDS", "3")))
         super().do_GET()

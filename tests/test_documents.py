@@ -125,3 +125,13 @@ def test_publication_date_from_a_dateline_or_the_file_name(tmp_path: Path) -> No
     undated.write_text("No date at all, only 12 Foo 2020.\n")
     dates = {Path(d.source_uri).name: str(d.published_on) for d in read_documents([str(tmp_path)])}
     assert dates == {"release.txt": "2025-02-14", "news_2024-02-23_ofac.txt": "2024-02-23", "note.txt": "None"}
+
+
+def test_an_io_error_is_retried_and_an_http_error_is_not(http_server) -> None:
+    base, root, requests = http_server
+    (root / "flaky").mkdir()
+    (root / "flaky" / "a.txt").write_text("Britain sanctioned two firms.\n")
+    document = read_one(f"{base}/flaky/a.txt")
+    assert isinstance(document, Document) and "two firms" in document.text
+    read_one(f"{base}/missing.txt")
+    assert [path for path, _ in requests] == ["/flaky/a.txt", "/flaky/a.txt", "/missing.txt"]
