@@ -230,6 +230,16 @@ def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40)
         con.close()
 
 
+def _open_read_only(db_path: Path):
+    """The warehouse for reading, or a clear error (no warehouse yet, or an unreadable file) and exit 1."""
+    from sanctrack.warehouse.db import WarehouseError, connect
+
+    try:
+        return connect(db_path, read_only=True)
+    except WarehouseError as exc:
+        _fail(str(exc))
+
+
 def _print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -285,12 +295,8 @@ def query(obj: dict, sql: str, fmt: str) -> None:
     """Run SQL against the warehouse, opened read-only."""
     import duckdb
 
-    from sanctrack.warehouse.db import WarehouseError, connect
 
-    try:
-        con = connect(obj["db_path"], read_only=True)
-    except WarehouseError as exc:
-        _fail(str(exc))
+    con = _open_read_only(obj["db_path"])
     try:
         relation = con.sql(sql)
         if relation is None:
@@ -338,7 +344,6 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
     """
     from sanctrack.matching import NameIndex
     from sanctrack.matching.screen import ScreenInputError, describe, read_names_file, screen_many, write_csv
-    from sanctrack.warehouse.db import WarehouseError, connect
 
     if (name is None) == (names_file is None):
         _fail("give either a NAME or --file names.csv")
@@ -346,10 +351,7 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
         rows = read_names_file(names_file) if names_file else [{"name": name, "type": entity_type}]
     except ScreenInputError as exc:
         _fail(str(exc))
-    try:
-        con = connect(obj["db_path"], read_only=True)
-    except WarehouseError as exc:
-        _fail(str(exc))
+    con = _open_read_only(obj["db_path"])
     try:
         index = NameIndex.from_warehouse(con)
     finally:
@@ -385,14 +387,10 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
 @click.pass_obj
 def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -> None:
     """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities."""
-    from sanctrack.warehouse.db import WarehouseError, connect
     from sanctrack.warehouse.export import export_warehouse
 
     out_dir = out_dir or load_settings().export_dir
-    try:
-        con = connect(obj["db_path"], read_only=True)
-    except WarehouseError as exc:
-        _fail(str(exc))
+    con = _open_read_only(obj["db_path"])
     if fmt == "ftm":
         if tables:
             con.close()
@@ -430,12 +428,8 @@ def report(obj: dict, out_file: Path) -> None:
     action, latest mentions and runs, designation changes, Rosatom-linked entries, quarantine reasons.
     """
     from sanctrack.report import build_report
-    from sanctrack.warehouse.db import WarehouseError, connect
 
-    try:
-        con = connect(obj["db_path"], read_only=True)
-    except WarehouseError as exc:
-        _fail(str(exc))
+    con = _open_read_only(obj["db_path"])
     try:
         page = build_report(con)
     finally:
