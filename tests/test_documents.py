@@ -135,3 +135,11 @@ def test_an_io_error_is_retried_and_an_http_error_is_not(http_server) -> None:
     assert isinstance(document, Document) and "two firms" in document.text
     read_one(f"{base}/missing.txt")
     assert [path for path, _ in requests] == ["/flaky/a.txt", "/flaky/a.txt", "/missing.txt"]
+
+
+def test_a_page_over_the_size_cap_is_refused(http_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    base, root, _ = http_server
+    (root / "big.txt").write_text("sanctions " * 2000)
+    monkeypatch.setenv("SANCTRACK_FETCH_MAX_BYTES", "1000")
+    error = read_one(f"{base}/big.txt")
+    assert isinstance(error, SourceError) and error.message == "larger than the 1,000-byte cap"
