@@ -123,7 +123,7 @@ def task_runner_for(name: str, address: str | None):
 
 
 @flow(name="news")
-def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_SIZE, in_flight: int = 2,
+def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_SIZE, in_flight: int = 1,
               feeds: list[str] | None = None) -> dict:
     """Load news documents (files, directories, globs, URLs, and the items of RSS/Atom feeds) into the warehouse."""
     result = run_news(
