@@ -593,3 +593,14 @@ def test_respectively_gives_each_name_its_own_role() -> None:
 def test_a_listing_not_renewed_is_a_delisting() -> None:
     text = "The Council decided not to renew the listing of businessman Dmitry Ostrovok.\n"
     assert rows(text) == [("Dmitry Ostrovok", "person", 1, "EU", "delisted")]
+
+
+def test_every_vessel_of_a_list_after_tankers_is_a_vessel() -> None:
+    text = "The UK sanctioned the tankers NORDIC STAR and Baltic Wind on Monday.\n"
+    assert rows(text) == [("NORDIC STAR", "vessel", 1, "UK", "designated"),
+                          ("Baltic Wind", "vessel", 1, "UK", "designated")]
+
+
+def test_names_in_capitals_are_still_not_targets_outside_a_vessel_list() -> None:
+    text = "Photo: JOHN SMITH/REUTERS. The UK sanctioned Ivan Petrovsky.\n"
+    assert names(text) == ["Ivan Petrovsky"]

@@ -11,7 +11,7 @@ from sanctrack.extract.model import ACTIONS, ENTITY_TYPES, Mention
 from sanctrack.extract.reference import reference_digest
 from sanctrack.extract.rules import extract as _extract
 
-RULES_VERSION = "rules-1.1"
+RULES_VERSION = "rules-1.2"
 EXTRACTOR_VERSION: str = f"{RULES_VERSION}+{reference_digest()[:8]}"
 
 __all__ = ["ACTIONS", "ENTITY_TYPES", "EXTRACTOR_VERSION", "RULES_VERSION", "Mention", "extract_mentions"]

@@ -134,7 +134,7 @@ _OF_ROLE_WORDS_GROUP_RE = re.compile(r"\bof\s+((?:[a-zA-Z’'-]+\s+){1,4})$")
 _ACCORDING_TO_RE = re.compile(r"according\s+to\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
 _SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|stated|wrote|tweeted)\s+(?:(?:the\s+)?[A-Z][\w’'-]*\s+){0,4}$")
 _BY_FROM_NAME_RE = re.compile(r"\b(?:by|from)\s+(?:[A-Z][\w’'-]*\s+){1,4}$")
-_VESSEL_PREFIX_RE = re.compile(r"\b(?:tanker|vessel|ship|MV|MT|M/V)\s+$")
+_VESSEL_PREFIX_RE = re.compile(r"\b(?:tankers?|vessels?|ships?|MV|MT|M/V)\s+$")
 _LIST_FOLLOW_RE = re.compile(r"^\s*(?:[,;.)—–]|and\b|or\b|is\b|was\b|has\b|have\b|were\b|are\b|$)")
 _GROUP_ACTS_RE = re.compile(r"^\s+(?:have|has|had)\s+(?!been\b|also\b|now been\b)\w+")
 _GROUP_VERB_ED_RE = re.compile(r"^\s+\w+(?:ed)\s")
@@ -145,6 +145,19 @@ _GROUP_LINKED_VERB_RE = re.compile(
 _TRAILING_NAME_RE = re.compile(r"^,\s*([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})\s*(?=[.;]|$)")
 _ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
 _MORE_RE = re.compile(r"\b(?:also|additional|further|another|more)\b", re.IGNORECASE)
+# "the tankers NORDIC STAR, OCEAN PEARL and BALTIC WIND": every name of a list after a plural vessel noun.
+_VESSEL_LIST_BEFORE_RE = re.compile(
+    r"\b(?:tankers|vessels|ships)\s+(?:[A-Z][\w’'-]*(?:\s+[A-Z0-9][\w’'-]*)*\s*,\s*)*"
+    r"(?:[A-Z][\w’'-]*(?:\s+[A-Z0-9][\w’'-]*)*,?\s+and\s+)?$"
+)
+
+
+def _in_vessel_list(before: str) -> bool:
+    """Whether a name right after `before` is a vessel's: "the tanker X", "the tankers X and Y"."""
+    tail = before[-120:]
+    return bool(_VESSEL_PREFIX_RE.search(tail[-15:]) or _VESSEL_LIST_BEFORE_RE.search(tail))
+
+
 _VESSEL_WORD_RE = re.compile(r"\b(?:ships?|vessels?|tankers?)\b", re.IGNORECASE)
 _INCLUDING_AFFILIATION_RE = re.compile(r"\b(?:affiliated with|linked to|associated with|connected to)\s+(?:the\s+)?([^,;]+?),\s+including\b")
 _VESSEL_LIST_RE = re.compile(r"(?:ships?|vessels?|tankers?)\b[^.]{0,40}[—–:]")
@@ -637,8 +650,9 @@ def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[t
         return None
     if any(t in ("Ministry", "Office", "Department", "Council", "Government", "Court", "Parliament", "Commission", "Embassy", "Sanctions", "Act", "Regime", "Treasury", "Kremlin") for t in name_tokens):
         return None
-    if len(name_tokens) > 1 and all(t.isupper() for t in name_tokens) and not any(t in ref.legal_forms for t in name_tokens):
-        return None  # "NEW YORK", photo credits in capitals
+    if (len(name_tokens) > 1 and all(t.isupper() for t in name_tokens) and not any(t in ref.legal_forms for t in name_tokens)
+            and not _in_vessel_list(sentence[:start_rel])):
+        return None  # "NEW YORK", photo credits in capitals (but "the tankers NORDIC STAR and ...")
     if _HYPHEN_LOWER_RE.match(name_tokens[-1]):
         return None  # "Moscow-based", "US-drafted"
     before = sentence[:start_rel]
@@ -712,7 +726,7 @@ def _make_name_candidate(ref: Reference, ctx: _Context, text: str, group: list[t
     role: str | None = None
     entity_type: str
     confidence = 0.85
-    vessel_prefix = _VESSEL_PREFIX_RE.search(before[-15:])
+    vessel_prefix = _in_vessel_list(before)
     if vessel_prefix or (ctx.vessel_context and not is_org):
         entity_type = "vessel"
         confidence = 0.7
