@@ -22,7 +22,7 @@ from sanctrack.warehouse.db import connect, transaction
 from sanctrack.warehouse.lists import (
     DEFAULT_MAX_SHRINK, ListIntegrityError, ListLoadRefused, ListLoadResult, load_list, loaded_version,
 )
-from sanctrack.warehouse.links import recompute_mention_links
+from sanctrack.warehouse.links import links_outdated, recompute_mention_links
 from sanctrack.warehouse.runs import Run, record_run, utcnow
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
                 advance(1, f"{rows:,} list rows")
         run.counts["source_errors"] = len(run.errors)
         with transaction(con):
-            if run.counts.get("lists_loaded"):  # the lists changed: link the mentions to them again
+            if run.counts.get("lists_loaded") or links_outdated(con):  # the lists (or the matcher) changed: link again
                 run.counts["mention_links"] = recompute_mention_links(con)
             record_run(con, run)
     finally:

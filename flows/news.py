@@ -26,7 +26,7 @@ from sanctrack.news import ValidatedBatch, extract_batch, validate_batch
 from sanctrack.progress import progress_bar
 from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction
-from sanctrack.warehouse.links import recompute_mention_links
+from sanctrack.warehouse.links import links_outdated, recompute_mention_links
 from sanctrack.warehouse.news import NewsStage, already_read, known_extractions, merge_news
 from sanctrack.warehouse.runs import Run, record_run
 
@@ -185,8 +185,8 @@ def run_news(
             with transaction(con):
                 with run.timed("load"):
                     load(con, run, staged)
-                if run.counts["mentions_added"] or run.counts["mentions_replaced"]:
-                    with run.timed("link"):  # mentions changed: link them to the lists again
+                if run.counts["mentions_added"] or run.counts["mentions_replaced"] or links_outdated(con):
+                    with run.timed("link"):  # mentions (or the matcher) changed: link them to the lists again
                         run.counts["mention_links"] = recompute_mention_links(con)
                 record_run(con, run)
             log.info("event=run_loaded run_id=%s counts=%s", run.run_id, run.counts)

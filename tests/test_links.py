@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sanctrack.flows.lists import run_lists
+from sanctrack.matching import MATCHER_VERSION
 from sanctrack.warehouse.db import connect
 from sanctrack.warehouse.links import refresh_mention_links, status_on
 from tests.helpers import table_fingerprints
@@ -155,3 +156,20 @@ def test_no_mentions_or_no_lists_make_no_links(tmp_path: Path) -> None:
     add_mentions(con, date(2025, 2, 14), [("Pavel Fradkov", "person", "UK")])
     assert refresh_mention_links(con) == 0
     con.close()
+
+
+def test_links_made_by_another_matcher_version_are_remade_by_the_next_run(db: Path) -> None:
+    con = connect(db)
+    add_mentions(con, date(2025, 2, 14), [("Pavel Fradkov", "person", "UK")])
+    refresh_mention_links(con)
+    made = links(con)
+    con.execute("update mention_links set matcher_version = 'matching-0'")
+    con.close()
+    # The lists are unchanged, so only the older matcher version makes this run link again.
+    assert run_lists([str(UK), str(OFAC)], db)["status"] == "succeeded"
+    con = connect(db)
+    try:
+        assert links(con) == made
+        assert con.execute("select distinct matcher_version from mention_links").fetchall() == [(MATCHER_VERSION,)]
+    finally:
+        con.close()

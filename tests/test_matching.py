@@ -214,3 +214,34 @@ def test_results_are_one_per_designation_and_deterministic(index: NameIndex) -> 
     keys = [(c.authority, c.list_id) for c in found]
     assert len(keys) == len(set(keys))
     assert [c.as_record() for c in found] == [c.as_record() for c in small_index().screen("Artem Yurievich Chaika")]
+
+
+def test_a_typo_in_a_short_word_meets_its_target_without_shared_letters_at_either_end(index: NameIndex) -> None:
+    # "sekin" shares neither its first nor its last three letters with "selin": only the typo lookup finds it.
+    found = index.screen("Sekin")
+    assert {c.list_id for c in found} == {"16757", "20002"}
+    assert found[0].evidence["tokens_matched"][0]["how"] == "typo"
+
+
+def test_screening_a_batch_gives_what_screening_one_by_one_gives() -> None:
+    names = ["Sekin", "Pavel Fradkv", "Artyom Chayka", "Rossiyya Bank", "Kirof Energomash", "Nobody Known"]
+    one_by_one = small_index()
+    batch = small_index()
+    batch.prepare(names)
+    for name in names:
+        assert batch.screen(name) == one_by_one.screen(name), name
+
+
+@pytest.mark.parametrize("name", ["Sekin", "Pavel Fradkv", "Fradkov", "Artyom Chayka", "Rosatom Additive", "The Lord",
+                                  "Global Trading Bank LLC", "Trading Bank", "Mikhail Petrovich", "Vladimir Star",
+                                  "Kirof Energomash", "Nobody Known"])
+def test_brute_force_equals_scoring_every_row_and_the_index_agrees(index: NameIndex, name: str) -> None:
+    from sanctrack.matching.evaluate import brute_force
+    from sanctrack.matching.score import compare
+
+    (row, score), = brute_force(index, [name], workers=1)
+    toks, weights = index.query_tokens(name)
+    scores = [compare(toks, t, weights, w).score for t, w in zip(index.tokens, index.weights)]
+    assert score == pytest.approx(max(scores))
+    assert row == (scores.index(max(scores)) if max(scores) > 0 else -1)
+    assert index.best_rows(name)[1] == pytest.approx(score)

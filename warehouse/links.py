@@ -94,6 +94,7 @@ def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = 
     if index is None:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
     by_version = index.rows.drop_duplicates("designation_version_id").set_index("designation_version_id")
+    index.prepare(mentions["name"].astype(str))
     rows = []
     for mention in mentions.itertuples(index=False):
         candidates = index.screen(mention.name, entity_type=mention.entity_type, type_filter=False,
@@ -146,6 +147,12 @@ def recompute_mention_links(con: duckdb.DuckDBPyConnection, **kwargs) -> int:
         con.unregister("new_mention_links")
     log.info("mention_links: %d links recomputed", len(links))
     return len(links)
+
+
+def links_outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether some links were made by another version of the matcher (recompute them)."""
+    rows = con.execute("select count(*) from mention_links where matcher_version <> ?", [MATCHER_VERSION]).fetchall()
+    return bool(rows[0][0])
 
 
 def refresh_mention_links(con: duckdb.DuckDBPyConnection, **kwargs) -> int:

@@ -18,10 +18,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from sanctrack.matching.index import NameIndex
+from sanctrack.matching.index import NameIndex, weak_key
 from sanctrack.matching.normalize import NAME, tokenize
+from sanctrack.matching.score import TYPO_FLOOR, compare
 
 
 @dataclass(frozen=True)
@@ -178,3 +182,67 @@ def false_positive_rate(index: NameIndex, queries: Sequence[Query], threshold: f
     hits = [(q.name, s) for q, s in zip(queries, scores) if s >= threshold]
     return {"queries": len(queries), "threshold": threshold, "false_positives": len(hits),
             "rate": len(hits) / max(len(queries), 1), "examples": hits[:10], "scores": scores}
+
+
+def brute_force(index: NameIndex, names: Sequence[str], workers: int = 2, chunk: int = 2000) -> list[tuple[int, float]]:
+    """The best row and score of each name over *every* indexed name, with the index's own scorer.
+
+    The exhaustive reference for the index's blocking. A name scores above zero only when one of its
+    name words agrees with one of the candidate's (same spelling, same phonetic key, or an edit
+    similarity of at least TYPO_FLOOR); any other name scores 0 by the scorer's definition. So the
+    words of all the names are compared first, all against all, with rapidfuzz `process.cdist` (OSA,
+    the scorer's edit similarity), and every name holding an agreeing word is scored: the result is
+    the same as scoring every row (tests/test_matching.py checks that), at a fraction of the cost.
+    Ties go to the lowest row.
+    """
+    vocab: dict[tuple[str, str], int] = {}
+    postings: list[list[int]] = []
+    for row, toks in enumerate(index.tokens):
+        for tok in toks:
+            if tok.kind == NAME:
+                v = vocab.setdefault((tok.text, tok.key), len(vocab))
+                if v == len(postings):
+                    postings.append([])
+                if not postings[v] or postings[v][-1] != row:
+                    postings[v].append(row)
+    rows_of = [np.asarray(p, dtype=np.int64) for p in postings]
+    by_text: dict[str, list[int]] = {}
+    by_key: dict[str, list[int]] = {}
+    for (text, key), v in vocab.items():
+        by_text.setdefault(text, []).append(v)
+        by_key.setdefault(key, []).append(v)
+    queries = [index.query_tokens(name) for name in names]
+    words = sorted({(t.text, t.key) for toks, _ in queries for t in toks if t.kind == NAME})
+    agreeing: dict[tuple[str, str], set[int]] = {
+        w: set(by_text.get(w[0], ())) | set(by_key.get(w[1], ())) for w in words
+    }
+    # Typos: both keys of four letters or more, on the keys or on the spellings (as the scorer).
+    long_vocab = [(v, text, key) for (text, key), v in vocab.items() if len(key) >= 4]
+    long_words = [w for w in words if len(w[1]) >= 4]
+    ids = np.asarray([v for v, _, _ in long_vocab], dtype=np.int64)
+    for field in (0, 1):
+        choices = [item[field + 1] for item in long_vocab]
+        for start in range(0, len(long_words), chunk):
+            part = long_words[start:start + chunk]
+            matrix = process.cdist([w[field] for w in part], choices, scorer=OSA.normalized_similarity,
+                                   score_cutoff=TYPO_FLOOR, workers=workers, dtype=np.float32)
+            for i, j in zip(*np.nonzero(matrix)):
+                agreeing[part[i]].add(int(ids[j]))
+    out = []
+    for toks, weights in queries:
+        hits = set()
+        for t in toks:
+            if t.kind == NAME:
+                hits |= agreeing[(t.text, t.key)]
+        rows = np.unique(np.concatenate([rows_of[v] for v in hits])) if hits else np.empty(0, dtype=np.int64)
+        # A name made only of weak words scores (1.0) only against the same words.
+        weak = index.weak_names.get(weak_key(toks), []) if toks else []
+        if weak:
+            rows = np.union1d(rows, np.asarray(weak, dtype=np.int64))
+        best_row, best_score, cache = -1, 0.0, {}
+        for row in rows.tolist():
+            score = compare(toks, index.tokens[row], weights, index.weights[row], cache=cache).score
+            if score > best_score:
+                best_row, best_score = row, score
+        out.append((best_row, best_score))
+    return out

@@ -3,7 +3,9 @@
 Every name and alias of every designation (and its non-Latin spelling, transliterated) is tokenised
 once. Blocking keys are each name word's phonetic key plus its first and last three letters (words
 of four letters or more, at 0.3 of the word's weight), so a word with one typo still meets its
-target; an affix shared by more than MAX_POSTINGS names is skipped. A query adds up the rarity
+target; an affix shared by more than MAX_POSTINGS names is skipped. A query word no listed name has
+(often a misspelling) also meets the listed words within the scorer's typo similarity, found with
+rapidfuzz over the listed words of a similar length. A query adds up the rarity
 weights of the keys it shares with each name (numpy unique + bincount), keeps the SHORTLIST best,
 and scores the contenders among them with `score.compare`. Results are grouped per designation:
 its best-scoring name wins.
@@ -19,8 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from sanctrack.matching.normalize import NAME, Token, tokenize
-from sanctrack.matching.score import compare, explain, token_weight
+from sanctrack.matching.score import TYPO_FLOOR, TYPO_SCALE, compare, explain, token_weight
 
 SHORTLIST = 25
 MIN_SCORED = 8
@@ -92,6 +97,10 @@ class NameIndex:
             for key in {k for t in toks if t.kind == NAME for k in blocking_keys(t)}:
                 postings[key].append(row)
         self.postings = {key: np.asarray(rows, dtype=np.int32) for key, rows in postings.items()}
+        # Name-word keys sorted by length, to find the listed words a typo away from a word no list has.
+        self.long_keys = sorted((k for k in self.idf if len(k) >= 4), key=lambda k: (len(k), k))
+        self.key_lengths = np.array([len(k) for k in self.long_keys])
+        self._neighbours: dict[str, list[tuple[str, float]]] = {}
         # Whole names by their sorted words: an exact full-name match is a lookup (score 1.0).
         self.exact_names: dict[tuple[str, ...], int] = {}
         for row, toks in enumerate(self.tokens):
@@ -147,7 +156,11 @@ class NameIndex:
         for tok, w in zip(toks, weights):
             if tok.kind != NAME:
                 continue
-            for key, share in blocking_keys(tok).items():
+            keys = blocking_keys(tok)
+            if tok.key not in self.idf:
+                for near, similarity in self.neighbours(tok.key):
+                    keys[near] = max(keys.get(near, 0.0), similarity)
+            for key, share in keys.items():
                 rows = self.postings.get(key)
                 if rows is None or (len(rows) > MAX_POSTINGS and share < 1):
                     continue
@@ -172,6 +185,34 @@ class NameIndex:
         # Rows sharing far less weight than the best one cannot win: score only the contenders.
         contenders = int(np.searchsorted(-coarse, -coarse[0] * CONTENDER_SHARE, side="right"))
         return hit[:max(MIN_SCORED, contenders)]
+
+    def neighbours(self, key: str) -> list[tuple[str, float]]:
+        """Listed name-word keys a typo away from `key` (a word no listed name has), with the typo
+        similarity the scorer gives them: the blocking of a misspelt word meets what scoring forgives."""
+        found = self._neighbours.get(key)
+        if found is None:
+            found = self._neighbours[key] = []
+            if len(key) >= 4:
+                low, high = np.searchsorted(self.key_lengths, [len(key) * TYPO_FLOOR, len(key) / TYPO_FLOOR + 1e-9],
+                                            side="left")
+                for near, similarity, _ in process.extract(key, self.long_keys[low:high], scorer=OSA.normalized_similarity,
+                                                           score_cutoff=TYPO_FLOOR, limit=None):
+                    found.append((near, TYPO_SCALE * similarity))
+        return found
+
+    def prepare(self, names: Iterable[str]) -> None:
+        """Look up, in one batch, the typo neighbours of the unlisted words of many names (screening a
+        file, linking mentions): rapidfuzz `cdist` over the batch is several times faster than one
+        lookup per word."""
+        words = sorted({t.key for name in names for t in tokenize(name)
+                        if t.kind == NAME and len(t.key) >= 4 and t.key not in self.idf and t.key not in self._neighbours})
+        for start in range(0, len(words), 256):
+            part = words[start:start + 256]
+            matrix = process.cdist(part, self.long_keys, scorer=OSA.normalized_similarity, score_cutoff=TYPO_FLOOR,
+                                   dtype=np.float64, workers=1)
+            for i, key in enumerate(part):
+                cols = np.flatnonzero(matrix[i])
+                self._neighbours[key] = [(self.long_keys[j], TYPO_SCALE * float(matrix[i, j])) for j in cols]
 
     def mask(self, authorities: Iterable[str] | None = None, entity_type: str | None = None) -> np.ndarray | None:
         """Rows allowed by an authority list and an entity type (None: all rows)."""

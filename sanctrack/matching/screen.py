@@ -40,6 +40,8 @@ def read_names_file(path: Path) -> list[dict[str, str | None]]:
 def screen_many(index: NameIndex, rows: Iterable[dict], *, authorities: list[str] | None, limit: int,
                 min_score: float, default_type: str | None = None) -> list[tuple[str, int, Candidate]]:
     """(query, rank, candidate) for every row's candidates, in input order."""
+    rows = list(rows)
+    index.prepare(row["name"] for row in rows)
     out: list[tuple[str, int, Candidate]] = []
     for row in rows:
         candidates = index.screen(row["name"], entity_type=row.get("type") or default_type, authorities=authorities,
