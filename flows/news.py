@@ -25,7 +25,7 @@ from sanctrack.feeds import expand_feeds
 from sanctrack.news import ValidatedBatch, extract_batch, validate_batch
 from sanctrack.progress import progress_bar
 from sanctrack.run_summary import publish_run_artifact_from
-from sanctrack.warehouse.db import connect, transaction
+from sanctrack.warehouse.db import connect, transaction, within_memory_budget
 from sanctrack.warehouse.links import links_outdated, recompute_mention_links
 from sanctrack.warehouse.news import NewsStage, already_read, known_extractions, merge_news
 from sanctrack.warehouse.runs import Run, record_run
@@ -182,13 +182,19 @@ def run_news(
                              read, extracted, len(result.errors), len(result.validated.mentions.valid))
                     advance(read + len(result.errors))
             run.counts["source_errors"] = len(run.errors)
-            with transaction(con):
+
+            def merge() -> None:  # one transaction: the whole run or none of it
                 with run.timed("load"):
                     load(con, run, staged)
-                if run.counts["mentions_added"] or run.counts["mentions_replaced"] or links_outdated(con):
-                    with run.timed("link"):  # mentions (or the matcher) changed: link them to the lists again
-                        run.counts["mention_links"] = recompute_mention_links(con)
+                outdated = links_outdated(con)  # made by another matcher version: link everything again
+                if run.counts["mentions_added"] or run.counts["mentions_replaced"] or outdated:
+                    with run.timed("link"):  # otherwise, link the mentions of the documents this run extracted
+                        extracted = staged.files("extractions")
+                        scope = None if outdated or not extracted else f"read_parquet('{extracted}')"
+                        run.counts["mention_links"] = recompute_mention_links(con, documents=scope)
                 record_run(con, run)
+
+            within_memory_budget(con, staged.rows(con), merge)
             log.info("event=run_loaded run_id=%s counts=%s", run.run_id, run.counts)
         except Exception as exc:
             # The warehouse is as it was; say in `runs` that this run failed, and why.

@@ -206,21 +206,28 @@ def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40)
     con = connect(db_path, read_only=True)
     try:
         con.register("run_documents", pd.DataFrame({"document_id": pd.Series(document_ids, dtype="str")}))
-        found = """
-            from mentions as m
-            join documents as d using (document_id)
-            where m.document_id in (select document_id from run_documents)
-        """
-        (total,) = con.execute(f"select count(*) {found}").fetchall()[0]
+        (total,) = con.execute(
+            "select count(*) from mentions where document_id in (select document_id from run_documents)"
+        ).fetchall()[0]
+        # The first `limit` mentions by place, then the text of only their documents (an unnamed group's
+        # phrase is a slice of it): a large run's texts are never read all at once.
         relation = con.sql(
             f"""
+            with first_mentions as (
+                select m.*, s.source_uri,
+                from mentions as m
+                join (select document_id, source_uri from documents) as s using (document_id)
+                where m.document_id in (select document_id from run_documents)
+                order by s.source_uri, m.span_start
+                limit {limit}
+            )
             select
                 coalesce(m.name, substr(d.text, m.span_start + 1, m.span_end - m.span_start)) as target,
                 m.entity_type as type, m.count, m.role, m.affiliation, m.authority, m.action,
                 m.is_rosatom_linked as rosatom,
-            {found}
-            order by d.source_uri, m.span_start
-            limit {limit}
+            from first_mentions as m
+            join documents as d using (document_id)
+            order by m.source_uri, m.span_start
             """
         )
         _print_table(relation.columns, relation.fetchall(), title=f"Sanctions mentions found ({total:,})")

@@ -173,3 +173,24 @@ def test_links_made_by_another_matcher_version_are_remade_by_the_next_run(db: Pa
         assert con.execute("select distinct matcher_version from mention_links").fetchall() == [(MATCHER_VERSION,)]
     finally:
         con.close()
+
+
+def test_linking_the_documents_of_a_run_gives_what_a_whole_recompute_gives(db: Path) -> None:
+    from sanctrack.warehouse.db import transaction
+    from sanctrack.warehouse.links import recompute_mention_links
+
+    con = connect(db)
+    try:
+        add_mentions(con, date(2025, 2, 14), [("Pavel Fradkov", "person", "UK")], document_id="doc1")
+        refresh_mention_links(con)
+        add_mentions(con, date(2025, 2, 10), [("Artem Chaika", "person", "UK"), ("Selin", "person", "UK")],
+                     document_id="doc2")
+        con.execute("create temp table run_documents as select 'doc2' as document_id")
+        with transaction(con):
+            written = recompute_mention_links(con, documents="run_documents")
+        incremental = links(con)
+        assert written == len([link for link in incremental if link[0].startswith("doc2")]) > 0
+        refresh_mention_links(con)
+        assert links(con) == incremental
+    finally:
+        con.close()

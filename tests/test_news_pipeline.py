@@ -175,3 +175,52 @@ def test_the_run_logs_structured_events(db: Path, seed_dir: Path, caplog: pytest
     events = [r.getMessage() for r in caplog.records if r.getMessage().startswith("event=")]
     assert events[0] == "event=batch_staged documents=1 extracted=1 failed=0 mentions=4"
     assert events[-1].startswith("event=run_loaded run_id=")
+
+
+def test_a_load_over_its_memory_budget_is_run_again_with_a_larger_one(tmp_path: Path, monkeypatch) -> None:
+    import duckdb
+
+    import sanctrack.warehouse.db as db_module
+
+    con = db_module.connect(tmp_path / "w.duckdb")
+    con.execute("create table t (i integer primary key)")
+    limits, attempts = [], []
+
+    def work() -> int:
+        limits.append(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+        con.execute("insert into t values (?)", [len(attempts)])
+        attempts.append(1)
+        if len(attempts) == 1:  # as DuckDB says it when a statement cannot get a block within the limit
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
+        return len(attempts)
+
+    monkeypatch.setattr(db_module, "WORKING_MEMORY", 8 * 2**20)
+    monkeypatch.setattr(db_module, "INDEX_BYTES_PER_ROW", 0)
+    try:
+        assert db_module.within_memory_budget(con, 0, work) == 2
+        assert limits == ["8.0 MiB", "32.0 MiB"]
+        assert con.execute("select i from t").fetchall() == [(1,)]  # the first attempt was rolled back
+        assert con.execute("select current_setting('memory_limit')").fetchall()[0][0] not in limits
+
+        def fails() -> None:
+            con.execute("insert into t values (7)")
+            raise ValueError("not a memory problem")
+
+        with pytest.raises(ValueError):
+            db_module.within_memory_budget(con, 0, fails)
+        assert con.execute("select i from t").fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
+def test_a_real_load_under_a_tiny_budget_still_completes(db: Path, seed_dir: Path, monkeypatch, caplog) -> None:
+    import sanctrack.warehouse.db as db_module
+
+    monkeypatch.setattr(db_module, "WORKING_MEMORY", 256 * 2**10)
+    monkeypatch.setattr(db_module, "INDEX_BYTES_PER_ROW", 0)
+    with caplog.at_level("WARNING", logger="sanctrack.warehouse.db"):
+        result = run_news([str(seed_dir)], db)
+    assert result["status"] == "succeeded"
+    assert query(db, "select count(*) from mentions") == [(4,)]
+    # DuckDB really ran out within 256 KiB, and the run went on with a larger budget.
+    assert "event=memory_budget_exceeded" in caplog.text

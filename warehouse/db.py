@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from sanctrack.settings import load_settings
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 ROW_GROUP_SIZE = 8192
 VIEWS_DIR = Path(__file__).parent / "views"
+# A large load's memory budget (see within_memory_budget): room to work, plus room for the indexes
+# (primary keys) that DuckDB must hold in memory, about 150 bytes per row measured; four times the
+# first budget after each "out of memory", up to the largest.
+WORKING_MEMORY = 32 * 2**20
+INDEX_BYTES_PER_ROW = 160
+LARGEST_BUDGET = 16 * 2**30
 
 
 class WarehouseError(Exception):
@@ -114,7 +123,55 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("commit")
+    try:
+        con.execute("commit")
+    except duckdb.Error:
+        _rollback_quietly(con)  # a failed commit leaves nothing behind, and the connection usable
+        raise
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass  # no transaction was open any more
+
+
+def within_memory_budget(con: duckdb.DuckDBPyConnection, new_rows: int, work: Callable[[], T]) -> T:
+    """Run `work` in one transaction, with DuckDB's memory bounded by a budget that depends on the
+    size of the warehouse, not on the size of the load.
+
+    DuckDB holds a transaction's new rows, and keeps the blocks it writes, in memory up to its memory
+    limit (80% of RAM by default), so without a bound a run's peak memory grows with its documents.
+    Under a budget it writes them to the database file or its temporary folder instead. The budget is
+    WORKING_MEMORY plus INDEX_BYTES_PER_ROW for every row of the warehouse and of the load (the
+    primary-key indexes must fit in memory). Where DuckDB still runs out, the transaction is rolled
+    back and run again with four times the budget. SANCTRACK_DUCKDB_MEMORY_LIMIT, when set, is the
+    limit instead, and an out-of-memory error is final.
+    """
+    if load_settings().duckdb_memory_limit:
+        with transaction(con):
+            return work()
+    (rows,) = con.execute(
+        "select coalesce(sum(estimated_size), 0) from duckdb_tables() where database_name = current_database()"
+    ).fetchall()[0]
+    budget = WORKING_MEMORY + INDEX_BYTES_PER_ROW * (int(rows) + new_rows)
+    try:
+        while True:
+            con.execute(f"set memory_limit = '{max(budget // 2**20, 1)}MiB'")
+            try:
+                with transaction(con):
+                    return work()
+            except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
+                if "out of memory" not in str(exc).lower() and "allocate" not in str(exc).lower():
+                    raise
+                if budget >= LARGEST_BUDGET:
+                    raise
+                log.warning("event=memory_budget_exceeded budget_mb=%d retry_mb=%d", budget // 2**20,
+                            budget * 4 // 2**20)
+                budget *= 4
+    finally:
+        con.execute("reset memory_limit")
 
 
 def table_names(con: duckdb.DuckDBPyConnection, kind: str = "BASE TABLE") -> list[str]:

@@ -3,8 +3,9 @@
 Every named mention is screened against the latest version of every designation (current ones,
 and removed ones so that a delisting shows); links at or above the threshold are kept, up to
 `per_mention` per mention, with their score, evidence and the designation's status on the
-document's date. The table is recomputed as a whole: the same mentions and lists give identical
-rows, so running it again after any load is safe.
+document's date. The same mentions and lists give identical rows, so recomputing is always safe:
+a lists run (or a new matcher version) recomputes the whole table, a news run the links of the
+documents it extracted.
 """
 
 from __future__ import annotations
@@ -78,8 +79,16 @@ def status_on(published_on, listed_on, valid_from, valid_to, is_current: bool) -
 
 
 def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = RECOMMENDED_THRESHOLD,
-                          per_mention: int = 5) -> pd.DataFrame:
-    """The rows of `mention_links` for the warehouse as it is (no writes)."""
+                          per_mention: int = 5, documents: str | None = None) -> pd.DataFrame:
+    """The rows of `mention_links` for the warehouse as it is (no writes).
+
+    `documents`: a relation with a `document_id` column (a table, or `read_parquet(...)`): only the
+    mentions of those documents are linked. None: every mention.
+    """
+    index = latest_designations_index(con)
+    if index is None:  # no lists loaded: nothing to link to (and no need to read the mentions)
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
+    scope = f"and m.document_id in (select document_id from {documents})" if documents else ""
     mentions = con.sql(
         f"""
         select m.mention_id, m.document_id, m.name, m.entity_type, m.authority, d.published_on,
@@ -87,12 +96,10 @@ def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = 
         inner join documents as d on d.document_id = m.document_id
         where m.name is not null
             and m.entity_type in ({", ".join(f"'{t}'" for t in LINKED_ENTITY_TYPES)})
+            {scope}
         order by m.mention_id
         """
     ).df()
-    index = latest_designations_index(con) if len(mentions) else None
-    if index is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
     by_version = index.rows.drop_duplicates("designation_version_id").set_index("designation_version_id")
     index.prepare(mentions["name"].astype(str))
     rows = []
@@ -133,10 +140,20 @@ def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = 
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
-def recompute_mention_links(con: duckdb.DuckDBPyConnection, **kwargs) -> int:
-    """Replace `mention_links` with freshly computed rows, in the caller's transaction; returns the row count."""
-    links = compute_mention_links(con, **kwargs)
-    con.execute("delete from mention_links").fetchall()
+def recompute_mention_links(con: duckdb.DuckDBPyConnection, *, documents: str | None = None, **kwargs) -> int:
+    """Replace the links of `mention_links` with freshly computed rows, in the caller's transaction.
+
+    `documents`: only the links of those documents' mentions (a news run links what it extracted;
+    the others' links are unchanged, since the lists are). None: the whole table (the lists or the
+    matcher changed). Returns the number of links written.
+    """
+    links = compute_mention_links(con, documents=documents, **kwargs)
+    if documents:
+        con.execute(f"delete from mention_links where document_id in (select document_id from {documents})").fetchall()
+        # Links of mentions that are gone (a document re-extracted under another id) go with them.
+        con.execute("delete from mention_links where mention_id not in (select mention_id from mentions)").fetchall()
+    else:
+        con.execute("delete from mention_links").fetchall()
     if len(links):
         con.register("new_mention_links", links)
         columns = ", ".join(LINK_COLUMNS)
@@ -145,7 +162,7 @@ def recompute_mention_links(con: duckdb.DuckDBPyConnection, **kwargs) -> int:
             "order by mention_id, link_rank"
         ).fetchall()
         con.unregister("new_mention_links")
-    log.info("mention_links: %d links recomputed", len(links))
+    log.info("mention_links: %d links recomputed%s", len(links), " for the run's documents" if documents else "")
     return len(links)
 
 
