@@ -138,8 +138,8 @@ def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def within_memory_budget(con: duckdb.DuckDBPyConnection, new_rows: int, work: Callable[[], T]) -> T:
-    """Run `work` in one transaction, with DuckDB's memory bounded by a budget that depends on the
-    size of the warehouse, not on the size of the load.
+    """Run `work` in one transaction, with DuckDB's memory bounded by a budget sized to the indexes it
+    must hold (the warehouse's rows and the load's), not to everything the load writes.
 
     DuckDB holds a transaction's new rows, and keeps the blocks it writes, in memory up to its memory
     limit (80% of RAM by default), so without a bound a run's peak memory grows with its documents.

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
