@@ -85,9 +85,9 @@ def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = 
     `documents`: a relation with a `document_id` column (a table, or `read_parquet(...)`): only the
     mentions of those documents are linked. None: every mention.
     """
-    index = latest_designations_index(con)
-    if index is None:  # no lists loaded: nothing to link to (and no need to read the mentions)
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
+    no_links = pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
+    if not con.execute("select count(*) from designations").fetchall()[0][0]:
+        return no_links  # no lists loaded: nothing to link to, and no need to read the mentions
     scope = f"and m.document_id in (select document_id from {documents})" if documents else ""
     mentions = con.sql(
         f"""
@@ -100,6 +100,9 @@ def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = 
         order by m.mention_id
         """
     ).df()
+    index = latest_designations_index(con) if len(mentions) else None  # no mentions: no index to build
+    if index is None:
+        return no_links
     by_version = index.rows.drop_duplicates("designation_version_id").set_index("designation_version_id")
     index.prepare(mentions["name"].astype(str))
     rows = []
