@@ -1,0 +1,89 @@
+"""Cues inside a segment: action words (cues.csv) and authority aliases (authorities.csv).
+
+A cue is a fact about the text, not a decision: "already" near a name is evidence that the
+sanction is an existing one, "in coordination with" before an alias is evidence that the alias is
+a partner rather than the authority. The scorer weighs them (features.py, scorer.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import re
+
+from sanctrack.extract.lexicon import Lexicon
+
+_NEXT_WORD_RE = re.compile(r" ([A-Z][a-z]+)")
+# Words that may follow an alias and keep it the authority ("British Government", "American Treasury").
+_INSTITUTION_WORDS = frozenset(
+    "Government Treasury Department Foreign Office Ministry Council Commission State Secretary Embassy Prime"
+    " Parliament Administration Chancellor Minister Ministers Foreign Sanctions Authorities Officials Home High"
+    " Designations Designation List Measures Blacklist Restrictions".split()
+)
+
+
+@dataclass(slots=True)
+class Cue:
+    """One cue: its class (cues.csv `cue` column) and its offsets in the segment."""
+
+    cls: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class AuthorityMention:
+    """An alias of a sanctioning authority in a segment ("the US Treasury", "London")."""
+
+    authority: str
+    alias: str
+    start: int
+    end: int
+
+
+def find_cues(segment_lower: str, lex: Lexicon) -> list[Cue]:
+    """Every cue in a lower-cased segment, ordered by offset."""
+    found = [
+        Cue(cls, m.start(), m.end(), m.group(0))
+        for cls, pattern in lex.cue_re.items()
+        for m in pattern.finditer(segment_lower)
+    ]
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def find_authorities(segment: str, lex: Lexicon) -> list[AuthorityMention]:
+    """Authority aliases in a segment; compounds ("US-made", "London-based") are not aliases."""
+    out = []
+    letters = [c for c in segment if c.isalpha()]
+    shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+    pattern = _caseless(lex) if shouting else lex.authority_re
+    for m in pattern.finditer(segment):
+        if segment[m.end():m.end() + 1] == "-":
+            continue
+        follow = _NEXT_WORD_RE.match(segment, m.end())
+        if follow and follow.group(1) not in _INSTITUTION_WORDS:
+            continue  # a place or a name that starts with an alias: "British Virgin Islands", "United States Senate"
+        alias = m.group(0)
+        authority = lex.authority_alias.get(alias) or _upper_aliases(lex).get(alias.upper())
+        out.append(AuthorityMention(authority, alias, m.start(), m.end()))
+    return out
+
+
+_CACHE: dict[tuple[int, str], object] = {}
+
+
+def _upper_aliases(lex: Lexicon) -> dict[str, str]:
+    key = (id(lex), "upper")
+    if key not in _CACHE:
+        _CACHE[key] = {a.upper(): auth for a, auth in lex.authority_alias.items()}
+    return _CACHE[key]  # type: ignore[return-value]
+
+
+def _caseless(lex: Lexicon) -> re.Pattern[str]:
+    """The alias pattern for a line in capitals ("STATE DEPARTMENT DESIGNATIONS")."""
+    key = (id(lex), "caseless")
+    if key not in _CACHE:
+        _CACHE[key] = re.compile(lex.authority_re.pattern, re.IGNORECASE)
+    return _CACHE[key]  # type: ignore[return-value]

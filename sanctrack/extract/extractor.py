@@ -1,0 +1,202 @@
+"""The extractor: candidates and evidence (analyse.py) -> decisions (scorer.py) -> rows (resolve.py).
+
+For every candidate the `name` or `group` model gives P(target); for every authority that could
+have acted on it, the `authority` model gives P(that authority acted) and the `action` model the
+action. A row (target, authority, action) scores P(target) x P(authority); per target and
+authority the best-scored mention is the row's evidence, and rows at or above the model's
+threshold come out, with a calibrated `confidence` and the evidence in `cue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sanctrack.extract.analyse import Candidate, DocAnalysis, analyse_document, anaphor_candidates, option_action
+from sanctrack.extract.lexicon import load_lexicon
+from sanctrack.extract.model import Mention
+from sanctrack.extract.resolve import canonical_member, link_entities, name_tokens
+from sanctrack.extract.scorer import ACTION_CLASSES, Model, load_model
+
+_ACTION_PREFIXES = ("cue", "ecue", "seg_has:", "intro:", "seg:")
+_AUTHORITY_CAND_PREFIXES = ("seg:", "enum:", "intro:")
+
+
+def authority_features(cand: Candidate, option: list[str]) -> list[str]:
+    """The authority model's input: the option's evidence and a little of the candidate's context."""
+    extra = [f for f in cand.features if f.startswith(_AUTHORITY_CAND_PREFIXES)]
+    return option + extra + [f"cand:{cand.kind}"]
+
+
+def action_features(cand: Candidate, option: list[str]) -> list[str]:
+    """The action model's input: cues around the predicate the candidate depends on, around the
+    candidate itself, and around the authority's alias."""
+    feats = list(cand.action_features)
+    feats += [f for f in cand.features if f.startswith(("clause_has:", "gov:", "right:", "seg:"))]
+    feats += [f for f in option if f.startswith(("acue:", "src:"))]
+    feats.append(f"cand:{cand.kind}")
+    return feats
+
+
+@dataclass(slots=True)
+class ScoredOption:
+    authority: str
+    p_authority: float
+    actions: dict[str, float]
+    features: list[str]
+    action_rule: str = ""
+
+
+@dataclass(slots=True)
+class ScoredCandidate:
+    index: int
+    p_target: float
+    options: list[ScoredOption]
+
+
+def score_candidates(doc: DocAnalysis, model: Model) -> list[ScoredCandidate]:
+    """Score every candidate; then the targets that anaphors ("the four men") refer back to."""
+    doc.candidates = [c for c in doc.candidates if not c.synthetic]
+    out = _score(doc, model, 0)
+    entities, of = link_entities(doc.candidates)
+    targets, by_key, p_of = [], {}, {}
+    for sc in out:
+        cand = doc.candidates[sc.index]
+        e = of[sc.index]
+        if cand.kind != "name" or e is None or sc.p_target < 0.5:
+            continue
+        targets.append((cand.start, cand.ctx.seg.index, _entity_type(entities[e], doc.candidates), e))
+        by_key[e] = doc.candidates[canonical_member(entities[e], doc.candidates)]
+        p_of[e] = max(p_of.get(e, 0.0), sc.p_target)
+    extra = anaphor_candidates(doc, targets, by_key)
+    if extra:
+        start = len(doc.candidates)
+        doc.candidates.extend(extra)
+        for sc in _score(doc, model, start):
+            sc.p_target = round(0.9 * p_of[doc.candidates[sc.index].referent], 4)
+            out.append(sc)
+    return out
+
+
+def _score(doc: DocAnalysis, model: Model, start: int) -> list[ScoredCandidate]:
+    out = []
+    for i in range(start, len(doc.candidates)):
+        cand = doc.candidates[i]
+        if cand.alias:
+            out.append(ScoredCandidate(i, 0.0, []))
+            continue
+        target_model = model.name if cand.kind == "name" else model.group
+        p = target_model.probability(cand.features)
+        options = []
+        for authority, feats in cand.authority_options:
+            af = authority_features(cand, feats)
+            call = option_action(doc, cand, authority, feats)
+            actions = {a: (0.9 if a == call.action else 0.1 / 3) for a in ACTION_CLASSES}
+            options.append(ScoredOption(authority, model.authority.probability(af), actions, feats, call.rule))
+        out.append(ScoredCandidate(i, p, options))
+    return out
+
+
+def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Model, threshold: float | None = None) -> list[Mention]:
+    """One row per (target, authority) whose best score clears the threshold."""
+    threshold = model.threshold if threshold is None else threshold
+    cands = doc.candidates
+    entities, of = link_entities(cands)
+    # entity key -> authority -> (score, candidate index, option)
+    best: dict[tuple, dict[str, tuple[float, int, ScoredOption]]] = {}
+    group_keys: dict[int, tuple] = {}
+    for sc in scored:
+        cand = cands[sc.index]
+        if cand.kind == "name":
+            e = of[sc.index]
+            if e is None:
+                continue
+            key: tuple = ("entity", e)
+        else:
+            key = ("group", cand.count, cand.group_kind) if cand.count is not None else ("group-vague", sc.index)
+            group_keys[sc.index] = key
+        for opt in sc.options:
+            score = sc.p_target * opt.p_authority
+            slot = best.setdefault(key, {})
+            if opt.authority not in slot or score > slot[opt.authority][0]:
+                slot[opt.authority] = (score, sc.index, opt)
+    rows: list[Mention] = []
+    text = doc.text
+    for key, by_authority in best.items():
+        if key[0] == "entity":
+            entity = entities[key[1]]
+            canon = cands[canonical_member(entity, cands)]
+        else:
+            canon = None
+        for authority, (score, index, opt) in by_authority.items():
+            if score < threshold:
+                continue
+            cand = cands[index]
+            action = max(opt.actions, key=opt.actions.get)
+            ctx = cand.ctx
+            shown = canon if canon is not None and name_tokens(canon.name or "") != name_tokens(cand.name or "") else cand
+            rows.append(
+                Mention(
+                    name=shown.name,
+                    entity_type=_entity_type(entities[key[1]], cands) if key[0] == "entity" else "unnamed_group",
+                    count=cand.count if cand.kind == "group" else 1,
+                    role=_first(c.role for c in _members(key, entities, cands, cand)),
+                    affiliation=_first(c.affiliation for c in _members(key, entities, cands, cand)),
+                    authority=authority,
+                    action=action,
+                    rosatom_linked=_rosatom(cand),
+                    sentence=ctx.text,
+                    sentence_start=ctx.seg.start,
+                    start=shown.start,
+                    end=shown.end,
+                    confidence=round(model.calibrate(score), 3),
+                    cue=_cue(model, cand, opt, action),
+                )
+            )
+    rows.sort(key=lambda m: (m.start, m.authority, m.action))
+    return rows
+
+
+def _members(key: tuple, entities, cands: list[Candidate], cand: Candidate) -> list[Candidate]:
+    if key[0] != "entity":
+        return [cand]
+    members = [cands[i] for i in entities[key[1]].members]
+    return [cand] + [m for m in members if m is not cand]
+
+
+def _first(values) -> str | None:
+    for v in values:
+        if v:
+            return v
+    return None
+
+
+def _entity_type(entity, cands: list[Candidate]) -> str:
+    votes: dict[str, int] = {}
+    for i in entity.members:
+        t = cands[i].entity_type
+        votes[t] = votes.get(t, 0) + 1
+    return max(votes, key=lambda t: (votes[t], t == "person"))
+
+
+def _rosatom(cand: Candidate) -> bool:
+    lex = load_lexicon()
+    return any(bool(v and lex.rosatom_re.search(v)) for v in (cand.name, cand.affiliation))
+
+
+def _cue(model: Model, cand: Candidate, opt: ScoredOption, action: str) -> str:
+    target_model = model.name if cand.kind == "name" else model.group
+    parts = [
+        "target:" + ",".join(target_model.explain(cand.features)),
+        f"authority:{opt.authority}:" + ",".join(model.authority.explain(authority_features(cand, opt.features))),
+        f"action:{action}:{opt.action_rule}",
+    ]
+    if cand.known:
+        parts.append(f"known:{cand.known[0]}")
+    return "|".join(parts)
+
+
+def extract_mentions(text: str, known=None, model: Model | None = None) -> list[Mention]:
+    """Sanctions mentions in `text`: one per target, authority and action, in document order."""
+    model = model or load_model()
+    doc = analyse_document(text, known=known)
+    return rows_from_scores(doc, score_candidates(doc, model), model)

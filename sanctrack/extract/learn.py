@@ -1,0 +1,319 @@
+"""Learning the decision weights from labelled texts, and measuring them honestly.
+
+Labels come from a gold folder (texts/, gold.jsonl, evidence.jsonl; the format of the dev corpus):
+a candidate is a positive example when it names a gold target AND its segment holds that target's
+evidence sentence; a mention of a target elsewhere (a quote, a later aside) is left out of
+training rather than counted either way. Authority and action examples come from the positive
+candidates in the same way.
+
+`cross_validate` trains on all documents but one and extracts the one left out, for every
+document (leave-one-document-out): the score of those predictions is the figure to quote. The
+same pooled predictions fix the output threshold and the calibration of `confidence`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sanctrack.extract.analyse import DocAnalysis, analyse_document, anaphor_candidates
+from sanctrack.extract.extractor import (
+    ScoredCandidate,
+    action_features,
+    authority_features,
+    rows_from_scores,
+    score_candidates,
+)
+from sanctrack.extract.resolve import canonical_member, link_entities, name_tokens
+from sanctrack.extract.scorer import ACTION_CLASSES, Binary, Model, Multiclass
+
+DEFAULT_C = {"name": 0.5, "group": 0.5, "authority": 0.5, "action": 0.5}
+
+
+@dataclass
+class LabelledDoc:
+    """One labelled text: its gold line, the evidence offsets of each target, the text."""
+
+    folder: str
+    doc: str
+    text: str
+    gold: dict
+    evidence: dict[int, tuple[int, int]]  # target index -> (start, end) of its evidence sentence
+    analysis: DocAnalysis | None = None
+
+
+def read_gold_folder(folder: Path) -> list[LabelledDoc]:
+    """Every labelled document of a gold folder; a missing or malformed file is named in the error."""
+    folder = Path(folder)
+    gold_path = folder / "gold.jsonl"
+    if not gold_path.is_file():
+        raise FileNotFoundError(f"{gold_path} not found: a gold folder holds texts/, gold.jsonl and evidence.jsonl")
+    evidence: dict[str, dict[int, tuple[int, int]]] = {}
+    ev_path = folder / "evidence.jsonl"
+    if ev_path.is_file():
+        for line_no, line in enumerate(ev_path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                evidence.setdefault(row["doc"], {})[int(row["target_index"])] = (int(row["start"]), int(row["end"]))
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"{ev_path}:{line_no}: {exc}") from exc
+    docs = []
+    for line_no, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            gold = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"{gold_path}:{line_no}: not JSON ({exc})") from exc
+        for required in ("doc", "targets"):
+            if required not in gold:
+                raise ValueError(f"{gold_path}:{line_no}: missing {required!r}")
+        text_path = folder / "texts" / gold["doc"]
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{gold_path}:{line_no}: text {text_path} not found") from None
+        docs.append(LabelledDoc(str(folder), gold["doc"], text, gold, evidence.get(gold["doc"], {})))
+    return docs
+
+
+def _names_match(predicted: str, gold: str) -> bool:
+    p, g = name_tokens(predicted), name_tokens(gold)
+    if not p or not g:
+        return False
+    if p == g or g <= p and len(p - g) <= 2:
+        return True
+    return p <= g and len(p) >= 2
+
+
+@dataclass
+class Examples:
+    """Training rows of the four models: (features, label)."""
+
+    name: list[tuple[list[str], int]] = field(default_factory=list)
+    group: list[tuple[list[str], int]] = field(default_factory=list)
+    authority: list[tuple[list[str], int]] = field(default_factory=list)
+    action: list[tuple[list[str], str]] = field(default_factory=list)
+
+    def extend(self, other: Examples) -> None:
+        self.name += other.name
+        self.group += other.group
+        self.authority += other.authority
+        self.action += other.action
+
+
+def examples_of(ld: LabelledDoc, known=None) -> Examples:
+    """The training rows one labelled document gives (see the module docstring)."""
+    doc = ld.analysis if ld.analysis is not None else analyse_document(ld.text, known=known)
+    ld.analysis = doc
+    targets = ld.gold["targets"]
+    cands = doc.candidates
+    entities, of = link_entities(cands)
+    canon_name: dict[int, str] = {}
+    for k, e in enumerate(entities):
+        canon_name[k] = cands[canonical_member(e, cands)].name or ""
+    out = Examples()
+    doc.candidates = [c for c in cands if not c.synthetic]
+    cands = doc.candidates
+    positives: dict[int, list[int]] = {}  # candidate index -> matched gold target indexes
+    for i, cand in enumerate(cands):
+        if cand.alias:
+            continue
+        spans = [(cand.ctx.seg.start, cand.ctx.seg.end)]
+        k = cand.ctx.seg.intro
+        while k is not None and len(spans) < 4:
+            spans.append((doc.segments[k].start, doc.segments[k].end))
+            k = doc.segments[k].intro
+        if cand.kind == "name":
+            names = [cand.name or ""]
+            if of[i] is not None:
+                names.append(canon_name[of[i]])
+            matched = [
+                ti for ti, t in enumerate(targets)
+                if t["type"] != "unnamed_group" and any(_names_match(n, t["name"]) for n in names)
+            ]
+        else:
+            matched = [
+                ti for ti, t in enumerate(targets)
+                if t["type"] == "unnamed_group" and (t["count"] is None or t["count"] == cand.count)
+            ]
+        overlapping = [ti for ti in matched if _overlaps(ld.evidence.get(ti), spans)]
+        rows = out.name if cand.kind == "name" else out.group
+        if not matched:
+            rows.append((cand.features, 0))
+            label = 0
+        elif overlapping:
+            rows.append((cand.features, 1))
+            label = 1
+        else:
+            continue  # a target mentioned outside its evidence: no example either way
+        if label != 1:
+            continue
+        positives[i] = matched
+        _authority_examples(out, cand, matched, overlapping, targets)
+    # anaphors ("the four men") refer back to the targets labelled so far
+    target_list, by_key, matched_of = [], {}, {}
+    for i, matched in positives.items():
+        cand = cands[i]
+        if cand.kind != "name" or of[i] is None:
+            continue
+        target_list.append((cand.start, cand.ctx.seg.index, cand.entity_type, of[i]))
+        by_key.setdefault(of[i], cands[canonical_member(entities[of[i]], cands)])
+        matched_of.setdefault(of[i], set()).update(matched)
+    target_list.sort(key=lambda t: t[0])
+    for cand in anaphor_candidates(doc, target_list, by_key):
+        matched = sorted(matched_of[cand.referent])
+        spans = [(cand.ctx.seg.start, cand.ctx.seg.end)]
+        overlapping = [ti for ti in matched if _overlaps(ld.evidence.get(ti), spans)]
+        _authority_examples(out, cand, matched, overlapping, targets)
+    return out
+
+
+def _authority_examples(out: Examples, cand, matched: list[int], overlapping: list[int], targets: list[dict]) -> None:
+    """Authority examples of a positive candidate: an authority is right when a gold entry with
+    that authority has its evidence in this candidate's segment; any other is no evidence here."""
+    for authority, feats in cand.authority_options:
+        here = [ti for ti in matched if targets[ti]["authority"] == authority and ti in overlapping]
+        if here:
+            out.authority.append((authority_features(cand, feats), 1))
+            out.action.append((action_features(cand, feats), targets[here[0]]["action"]))
+        else:
+            out.authority.append((authority_features(cand, feats), 0))
+
+
+def _overlaps(ev: tuple[int, int] | None, spans: list[tuple[int, int]]) -> bool:
+    if ev is None:
+        return False
+    s, e = ev
+    return any(s < se and ss < e for ss, se in spans)
+
+
+def fit(examples: Examples, c: dict[str, float] | None = None, trained_on: Sequence[str] = ()) -> Model:
+    """Fit the four logistic models (scikit-learn, L2) and return them as one `Model`."""
+    c = {**DEFAULT_C, **(c or {})}
+    return Model(
+        name=_fit_binary(examples.name, c["name"]),
+        group=_fit_binary(examples.group, c["group"]),
+        authority=_fit_binary(examples.authority, c["authority"]),
+        action=_fit_multiclass(examples.action, c["action"]),
+        threshold=0.5,
+        calibration=(),
+        trained_on=tuple(trained_on),
+    )
+
+
+def _fit_binary(rows: list[tuple[list[str], int]], c: float) -> Binary:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    labels = {y for _, y in rows}
+    if len(labels) < 2:
+        return Binary(0.0 if not labels else (4.0 if labels == {1} else -4.0), {})
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
+    y = [y for _, y in rows]
+    clf = LogisticRegression(C=c, max_iter=2000)
+    clf.fit(x, y)
+    names = vec.get_feature_names_out()
+    weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-4}
+    return Binary(round(float(clf.intercept_[0]), 4), weights)
+
+
+def _fit_multiclass(rows: list[tuple[list[str], str]], c: float) -> Multiclass:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    present = sorted({y for _, y in rows}, key=ACTION_CLASSES.index)
+    if len(present) < 2:
+        bias = tuple(4.0 if cls in present else 0.0 for cls in ACTION_CLASSES)
+        return Multiclass(ACTION_CLASSES, bias, {})
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
+    y = [y for _, y in rows]
+    clf = LogisticRegression(C=c, max_iter=3000)
+    clf.fit(x, y)
+    order = list(clf.classes_)
+    coef = clf.coef_ if len(order) > 2 else None
+    names = vec.get_feature_names_out()
+    weights: dict[str, tuple[float, ...]] = {}
+    bias = []
+    for cls in ACTION_CLASSES:
+        if cls not in order:
+            bias.append(-20.0)
+        elif coef is not None:
+            bias.append(round(float(clf.intercept_[order.index(cls)]), 4))
+        else:
+            sign = 1.0 if order.index(cls) == 1 else -1.0
+            bias.append(round(sign * float(clf.intercept_[0]) / 2, 4))
+    for j, n in enumerate(names):
+        row = []
+        for cls in ACTION_CLASSES:
+            if cls not in order:
+                row.append(0.0)
+            elif coef is not None:
+                row.append(round(float(coef[order.index(cls), j]), 4))
+            else:
+                sign = 1.0 if order.index(cls) == 1 else -1.0
+                row.append(round(sign * float(clf.coef_[0, j]) / 2, 4))
+        if any(abs(v) >= 1e-4 for v in row):
+            weights[str(n)] = tuple(row)
+    return Multiclass(ACTION_CLASSES, tuple(bias), weights)
+
+
+@dataclass
+class CrossValidation:
+    """Leave-one-document-out predictions: for each document, what a model that never saw it found."""
+
+    docs: list[LabelledDoc]
+    scored: list[list[ScoredCandidate]]
+    models: list[Model]
+
+
+def cross_validate(docs: list[LabelledDoc], known=None, c: dict[str, float] | None = None) -> CrossValidation:
+    """Train on every document but one, score the one left out; for every document."""
+    per_doc = [examples_of(d, known) for d in docs]
+    scored: list[list[ScoredCandidate]] = []
+    models: list[Model] = []
+    for k, d in enumerate(docs):
+        ex = Examples()
+        for j, e in enumerate(per_doc):
+            if j != k:
+                ex.extend(e)
+        model = fit(ex, c)
+        models.append(model)
+        scored.append(score_candidates(d.analysis, model))
+    return CrossValidation(docs, scored, models)
+
+
+def predictions(cv: CrossValidation, threshold: float, calibration: tuple = ()) -> list[dict]:
+    """The scorer's input (evaluate.score_documents) from cross-validated scores at a threshold."""
+    out = []
+    for d, scored, model in zip(cv.docs, cv.scored, cv.models):
+        m = Model(model.name, model.group, model.authority, model.action, threshold, calibration, ())
+        rows = rows_from_scores(d.analysis, scored, m, threshold)
+        out.append({"doc": d.doc, "gold": d.gold, "predictions": [r.as_record(d.doc) for r in rows]})
+    return out
+
+
+def isotonic(points: Iterable[tuple[float, int]]) -> tuple[tuple[float, float], ...]:
+    """Pool-adjacent-violators: (score, correct) pairs -> increasing (score, share correct) steps."""
+    pts = sorted(points)
+    blocks: list[list[float]] = []  # [sum_y, count, min_x, max_x]
+    for x, y in pts:
+        blocks.append([float(y), 1.0, x, x])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            y2, n2, lo2, hi2 = blocks.pop()
+            blocks[-1][0] += y2
+            blocks[-1][1] += n2
+            blocks[-1][3] = hi2
+    out: list[tuple[float, float]] = []
+    for y, n, lo, hi in blocks:
+        value = round(y / n, 4)
+        out.append((round(lo, 4), value))
+        if hi != lo:
+            out.append((round(hi, 4), value))
+    return tuple(out)
