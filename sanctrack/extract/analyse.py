@@ -306,8 +306,8 @@ def _worth_scoring(ctx: SegmentContext, span: NameSpan, lex: Lexicon) -> bool:
     words = [w for w in ctx.toks.text[span.first:span.last + 1] if w[:1].isalnum()]
     if not words or not any(w[:1].isalpha() for w in words):
         return False
-    joined = " ".join(ctx.toks.text[span.first:span.last + 1])
-    if joined in lex.authority_alias or joined in lex.media:
+    joined = ctx.text[span.start:span.end]
+    if joined in lex.authority_alias or joined in lex.media or joined in lex.places or joined.title() in lex.places:
         return False
     if span.title is None and words[0].rstrip(".") in lex.titles and (len(words) == 1 or ctx.toks.text[span.first + 1] in ("of", "for")):
         return False  # a title phrase with no name: "Minister for Karamoja Affairs", "Speaker of Parliament"

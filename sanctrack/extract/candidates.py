@@ -158,7 +158,7 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
         # A quoted name: "Troops of Radiological, Chemical and Biological Defence".
         if tok in _QUOTES_OPEN and i + 1 < n and _is_cap(t[i + 1]):
             close = _quoted_end(t, i + 1, n)
-            if close is not None and close - i <= 16 and _mostly_capitalised(t[i + 1:close], lex):
+            if close is not None and close - i <= 32 and _mostly_capitalised(t[i + 1:close], lex):
                 span = NameSpan(i + 1, close - 1, toks.start[i + 1], toks.end[close - 1], quoted=True)
                 spans.append(span)
                 i = close + 1
@@ -191,7 +191,7 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
                 j += 1
                 continue
             if nxt == "," and after:
-                if not surname_first and _surname_comma(t, i, j, lex) and _given_after(t, j + 2, n, lex):
+                if not surname_first and _opens_entry(t, i) and _surname_comma(t, i, j, lex) and _given_after(t, j + 2, n, lex):
                     surname_first = True
                     j += 1
                     continue
@@ -233,7 +233,7 @@ def _leading_number(t: list[str], i: int, lex: Lexicon) -> bool:
 
 
 def _quoted_end(t: list[str], i: int, n: int) -> int | None:
-    for k in range(i, min(n, i + 20)):
+    for k in range(i, min(n, i + 34)):
         if t[k] in _QUOTES_CLOSE:
             return k
     return None
@@ -257,6 +257,12 @@ def _org_or_title_so_far(t: list[str], i: int, j: int, lex: Lexicon, descriptors
     )
 
 
+def _opens_entry(t: list[str], i: int) -> bool:
+    """Notices write SURNAME, Given at the start of an entry: the segment's start, or after ':',
+    ';', '(', 'a.k.a.'; never after an article ("the CNE, Carlos ...")."""
+    return i == 0 or t[i - 1] in (":", ";", "(", "-", "•", "a.k.a.", "a.k.a", "aka", ")") or t[i - 1][:1].isdigit()
+
+
 def _surname_comma(t: list[str], i: int, j: int, lex: Lexicon) -> bool:
     """'PETROV, Ivan' / 'AMORIM FERREIRA, Ciro': the run so far is a surname in capitals."""
     words = t[i:j + 1]
@@ -275,10 +281,21 @@ def _given_after(t: list[str], k: int, n: int, lex: Lexicon) -> bool:
     return w[:1].isupper() and not _is_upper_word(w) and w not in lex.stopwords and w.rstrip(".") not in lex.titles
 
 
+# Capitalised words that open a sentence or a phrase and are never part of a name.
+_LEADING_WORDS = frozenset(
+    """The A An This That These Those On In At For From By With As And But Or Also Both All Each Any Some According
+    After Before During Since Under Over Among Following If When While Where Which Who Today Yesterday Meanwhile
+    However Separately Additionally Further Furthermore Moreover Last Next Earlier Later Then Now Here There It Its
+    Their His Her Our We They He She I You Thursday's Monday's Tuesday's Wednesday's Friday's Saturday's Sunday's
+    Today's Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Mr Mrs Ms Dr Sir Image Photo Read Share Related Tags THE""".split()
+)
+
+
 def _trim(span: NameSpan, t: list[str], lex: Lexicon) -> None:
     """Drop leading function words and trailing joiners: 'The Kremlin' -> 'Kremlin', 'Bank of' -> 'Bank'."""
     while span.first <= span.last and (
-        t[span.first] in lex.stopwords and span.first < span.last and not _keeps_stopword(t, span, lex)
+        t[span.first] in _LEADING_WORDS and span.first < span.last and not _keeps_stopword(t, span, lex)
         or t[span.first] in ("of", "the", "and", "&", "for")
     ):
         span.first += 1

@@ -313,8 +313,10 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
         while j >= 0 and gk - j <= 10 and (t[j][:1].isupper() or low[j] in ("of", "the", "its", "his", "her", "their", "a", "an", "for", "and") or low[j] in lex.role_nouns):
             j -= 1
         if j < gk - 1:
-            via, _ = left_governor(low, j + 1, lex.role_nouns, lex.stopwords, t)
+            via, vk = left_governor(low, j + 1, lex.role_nouns, lex.stopwords, t)
             feats.append(f"gov_apposition:{via}")
+            if via in ("sanction_verb", "sanction_prep", "delist_verb", "list_intro", "copula_after_predicate", "colon", "propose_verb"):
+                gov, gk = via, vk  # the name restates the object before the comma: it takes its place
     feats.append(f"gov:{gov}")
     if enum_head != own_head:
         feats.append("enum:member")

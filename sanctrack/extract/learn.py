@@ -113,9 +113,9 @@ def examples_of(ld: LabelledDoc, known=None) -> Examples:
     targets = ld.gold["targets"]
     cands = doc.candidates
     entities, of = link_entities(cands)
-    canon_name: dict[int, str] = {}
+    forms: dict[int, list[str]] = {}
     for k, e in enumerate(entities):
-        canon_name[k] = cands[canonical_member(e, cands)].name or ""
+        forms[k] = [cands[i].name or "" for i in e.members]
     out = Examples()
     doc.candidates = [c for c in cands if not c.synthetic]
     cands = doc.candidates
@@ -131,7 +131,7 @@ def examples_of(ld: LabelledDoc, known=None) -> Examples:
         if cand.kind == "name":
             names = [cand.name or ""]
             if of[i] is not None:
-                names.append(canon_name[of[i]])
+                names += forms[of[i]]
             matched = [
                 ti for ti, t in enumerate(targets)
                 if t["type"] != "unnamed_group" and any(_names_match(n, t["name"]) for n in names)
@@ -195,10 +195,11 @@ def _overlaps(ev: tuple[int, int] | None, spans: list[tuple[int, int]]) -> bool:
 def fit(examples: Examples, c: dict[str, float] | None = None, trained_on: Sequence[str] = ()) -> Model:
     """Fit the four logistic models (scikit-learn, L2) and return them as one `Model`."""
     c = {**DEFAULT_C, **(c or {})}
+    priors = load_priors()
     return Model(
-        name=_fit_binary(examples.name, c["name"]),
-        group=_fit_binary(examples.group, c["group"]),
-        authority=_fit_binary(examples.authority, c["authority"]),
+        name=_fit_binary(examples.name, c["name"], priors.get("name")),
+        group=_fit_binary(examples.group, c["group"], priors.get("group")),
+        authority=_fit_binary(examples.authority, c["authority"], priors.get("authority")),
         action=_fit_multiclass(examples.action, c["action"]),
         threshold=0.5,
         calibration=(),
@@ -206,21 +207,62 @@ def fit(examples: Examples, c: dict[str, float] | None = None, trained_on: Seque
     )
 
 
-def _fit_binary(rows: list[tuple[list[str], int]], c: float) -> Binary:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+def _fit_binary(rows: list[tuple[list[str], int]], c: float, prior: dict[str, float] | None = None) -> Binary:
+    """L2-regularised logistic regression by Newton's method (numpy), on top of hand-set prior weights.
 
+    A prior weight is a fixed offset the fit starts from (`seeds/reference/extractor_priors.csv`:
+    a construction the labelled texts show too rarely to learn, such as a speaker named right before
+    "said"); the fit learns corrections to it, penalised by 1/c. The stored weight is prior + learned.
+    """
+    import numpy as np
+
+    prior = prior or {}
     labels = {y for _, y in rows}
     if len(labels) < 2:
-        return Binary(0.0 if not labels else (4.0 if labels == {1} else -4.0), {})
-    vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
-    y = [y for _, y in rows]
-    clf = LogisticRegression(C=c, max_iter=2000)
-    clf.fit(x, y)
-    names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-4}
-    return Binary(round(float(clf.intercept_[0]), 4), weights)
+        return Binary(0.0 if not labels else (4.0 if labels == {1} else -4.0), dict(prior))
+    names = sorted({f for fs, _ in rows for f in fs})
+    index = {f: i for i, f in enumerate(names)}
+    x = np.zeros((len(rows), len(names) + 1))
+    offset = np.zeros(len(rows))
+    for r, (fs, _) in enumerate(rows):
+        for f in set(fs):
+            x[r, index[f]] = 1.0
+            offset[r] += prior.get(f, 0.0)
+    x[:, -1] = 1.0  # the bias, not penalised
+    y = np.array([float(v) for _, v in rows])
+    penalty = np.full(len(names) + 1, 1.0 / c)
+    penalty[-1] = 0.0
+    w = np.zeros(len(names) + 1)
+    for _ in range(60):
+        z = x @ w + offset
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-6:
+            break
+    weights = {f: round(float(w[i]) + prior.get(f, 0.0), 4) for f, i in index.items() if abs(w[i]) >= 1e-4 or f in prior}
+    for f, v in prior.items():
+        weights.setdefault(f, v)
+    return Binary(round(float(w[-1]), 4), weights)
+
+
+def load_priors() -> dict[str, dict[str, float]]:
+    """Hand-set prior weights per model, from seeds/reference/extractor_priors.csv."""
+    import csv
+
+    from sanctrack.extract.lexicon import REFERENCE_DIR
+
+    path = REFERENCE_DIR / "extractor_priors.csv"
+    out: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line_no, row in enumerate(csv.DictReader(handle), 2):
+            try:
+                out.setdefault(row["model"], {})[row["feature"]] = float(row["weight"])
+            except (KeyError, ValueError) as exc:
+                raise ValueError(f"{path} line {line_no}: {exc}") from exc
+    return out
 
 
 def _fit_multiclass(rows: list[tuple[list[str], str]], c: float) -> Multiclass:

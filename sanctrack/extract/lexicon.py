@@ -29,6 +29,7 @@ LEXICON_FILES: tuple[str, ...] = (
     "media.csv",
     "name_particles.csv",
     "org_words.csv",
+    "places.csv",
     "role_nouns.csv",
     "rosatom.csv",
     "stopwords.csv",
@@ -65,6 +66,7 @@ class Lexicon:
     given_names: frozenset[str]
     particles: frozenset[str]  # lower-case name particles: al, bin, de, van ...
     victim_words: frozenset[str]
+    places: frozenset[str]  # countries, regions, cities: never a target on their own
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -137,6 +139,7 @@ def load_lexicon() -> Lexicon:
         given_names=frozenset(_column("given_names.csv", "name")),
         particles=frozenset(_column("name_particles.csv", "particle")),
         victim_words=frozenset(w.lower() for w in _column("victim_events.csv", "word")),
+        places=frozenset(_column("places.csv", "place")),
     )
 
 

@@ -98,8 +98,12 @@ def _match(entities: list[Entity], tokens: frozenset[str]) -> int | None:
 def canonical_member(entity: Entity, cands: list[Candidate]) -> int:
     """The mention whose spelling names the entity: the fullest for a person, the most used otherwise."""
     members = entity.members
-    types = Counter(cands[i].entity_type for i in members)
-    if types.most_common(1)[0][0] == "person":
-        return max(members, key=lambda i: (len(name_tokens(cands[i].name or "")), -i))
+    fullest = max(members, key=lambda i: (len(name_tokens(cands[i].name or "")), -i))
+    if cands[fullest].entity_type == "person" or Counter(cands[i].entity_type for i in members).most_common(1)[0][0] == "person":
+        return fullest
     forms = Counter(name_tokens(cands[i].name or "") for i in members)
-    return max(members, key=lambda i: (forms[name_tokens(cands[i].name or "")], len(name_tokens(cands[i].name or "")), -i))
+    usual = max(members, key=lambda i: (forms[name_tokens(cands[i].name or "")], len(name_tokens(cands[i].name or "")), -i))
+    # The fullest form unless it is a long legal name around the usual one ("KHOLDINGOVAYA
+    # KOMPANIYA INTERROS OOO" for "Interros"): the usual name then.
+    full, short = name_tokens(cands[fullest].name or ""), name_tokens(cands[usual].name or "")
+    return fullest if short <= full and len(full - short) <= 2 else usual

@@ -30,6 +30,7 @@ TARGET_NOUNS = frozenset(
     """individuals persons people entities companies organisations organizations targets names list lists vessels ships
     tankers designations package others officials members groups firms banks men women""".split()
 )
+_TITLE_WORDS = frozenset("president minister chairman director chief head owner founder governor commander".split())
 _STATE_NOUNS = frozenset("list lists sanctions sanction blacklist regime measures freeze ban".split())
 _COMMON_VERBS = frozenset(
     "is are was were has have had will would can could may might must should do does did be been being said says"
@@ -90,8 +91,14 @@ def left_governor(low: list[str], head: int, role_nouns: frozenset[str], caps_sk
             k -= 1  # an adjective or a noun modifier ("shipping", "non-bank", "Iranian-backed")
             skipped += 1
             continue
-        if "-" in w and not w[:1].isupper() and not is_verb_like(w.split("-")[-1]):
-            k -= 1
+        if "-" in w and w.split("-")[-1].isalpha() and w.split("-")[-1].islower():
+            k -= 1  # "London-based", "Kremlin-backed", "non-bank": a modifier
+            skipped += 1
+            continue
+        if text is not None and text[k][:1].isupper() and k + 1 < len(low) and k + 1 < head and (
+            low[k + 1] in role_nouns or text[k + 1][:1].isupper() and low[k + 1] in _TITLE_WORDS
+        ):
+            k -= 1  # "the Chelsea owner X", "Norilsk Nickel President X": the owner's organisation
             skipped += 1
             continue
         break
@@ -120,6 +127,8 @@ def left_governor(low: list[str], head: int, role_nouns: frozenset[str], caps_sk
         return "colon", k
     if "list_intro" in classes and w not in ("as",) or w == "as" and before == "such":
         return "list_intro", k
+    if w == "with" and before in ("together", "along") or w == "as" and before == "well":
+        return "list_intro", k  # "added X to its list, together with Y"
     if w in ("as",) and before in ("known", "named", "dubbed", "alias"):
         return "alias", k
     if w in ("alias", "aka", "a.k.a", "a.k.a.", "dubbed", "nicknamed", "f.k.a", "f.k.a."):
