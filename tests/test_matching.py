@@ -77,6 +77,37 @@ def test_transliteration_variants_share_one_key(variants: list[str]) -> None:
     assert len({tokenize(v)[0].key for v in variants}) == 1
 
 
+@pytest.mark.parametrize("variants", [
+    ["Vladimir Chistov", "Wladimir Tschistow", "Vladimir Tchistov", "Vladimir Čistov"],
+    ["Yuri Ushakov", "Iouri Ouchakov", "Juri Uschakow", "Jurij Ušakov"],
+    ["Yuri Chaika", "Jurij Čajka", "Juri Tschajka", "Iouri Tchaïka"],
+    ["Mikhail Khodorkovsky", "Michail Chodorkowski", "Mixail Xodorkovskij", "Mikhail Khodorkovski"],
+    ["Zhukov", "Schukow", "Joukov", "Žukov"],
+    ["Yevgeny Tsvetkov", "Jewgeni Zwetkow", "Evgenij Cvetkov", "Evgueni Tsvetkov"],
+    ["Shchukin", "Schtschukin", "Chtchoukine", "Ščukin"],
+    ["Vladimir Putin", "Wladimir Putin", "Vladimir Poutine"],
+    ["Berezovsky", "Beresowski", "Berezovskij"],
+    ["Oleksandr Lukashenka", "Aleksandr Lukashenko", "Aliaksandr Lukashenka"],
+    ["Dzhokhar", "Djokhar"],
+])
+def test_romanisation_schemes_fold_into_a_shared_key(variants: list[str]) -> None:
+    """German, French and scholarly spellings (and Ukrainian/Belarusian forms) meet the English-style
+    one word by word: the key of one is the key or a reading of the other."""
+    from sanctrack.matching.score import TRANSLITERATION, token_similarity
+
+    first, *others = [tokenize(v) for v in variants]
+    for other in others:
+        assert len(other) == len(first)
+        for a, b in zip(first, other):
+            assert token_similarity(a, b)[1] in ("exact", TRANSLITERATION), (a, b)
+
+
+def test_accented_letters_also_keep_their_plain_reading() -> None:
+    """Vučić meets VUCIC (accent dropped) as well as Vuchich (accent spelt out)."""
+    vucic = tokenize("Vučić")[0]
+    assert vucic.key == "vuchich" and "vucic" in vucic.readings
+
+
 def test_diacritics_and_case_fold_away() -> None:
     assert [t.text for t in tokenize("José MÜLLER-Łukasz")] == ["jose", "muller", "lukasz"]
 

@@ -156,7 +156,7 @@ class NameIndex:
             if tok.kind != NAME:
                 continue
             keys = blocking_keys(tok)
-            if tok.key not in self.idf:
+            if not any(k in self.idf for k in tok.keys):
                 for near, similarity in self.neighbours(tok.key):
                     keys[near] = max(keys.get(near, 0.0), similarity)
             for key, share in keys.items():
@@ -204,7 +204,8 @@ class NameIndex:
         file, linking mentions): rapidfuzz `cdist` over the batch is several times faster than one
         lookup per word."""
         words = sorted({t.key for name in names for t in tokenize(name)
-                        if t.kind == NAME and len(t.key) >= 4 and t.key not in self.idf and t.key not in self._neighbours})
+                        if t.kind == NAME and len(t.key) >= 4 and t.key not in self._neighbours
+                        and not any(k in self.idf for k in t.keys)})
         for start in range(0, len(words), 256):
             part = words[start:start + 256]
             matrix = process.cdist(part, self.long_keys, scorer=OSA.normalized_similarity, score_cutoff=TYPO_FLOOR,
@@ -291,7 +292,7 @@ class NameIndex:
 
 def blocking_keys(token: Token) -> dict[str, float]:
     """Index keys of a name word and the share of its weight each carries."""
-    keys = {token.key: 1.0}
+    keys = dict.fromkeys(token.keys, 1.0)
     if len(token.key) >= 4:
         keys["<" + token.key[:3]] = AFFIX_SHARE
         keys[">" + token.key[-3:]] = AFFIX_SHARE

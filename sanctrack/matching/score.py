@@ -49,13 +49,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str | None]:
         return 0.0, None
     if q.kind != c.kind and NAME not in (q.kind, c.kind):
         return 0.0, None  # a generic word is not a legal form
-    if q.key == c.key:
+    if q.key == c.key or ((q.readings or c.readings) and not set(q.keys).isdisjoint(c.keys)):
         return SIMILARITY[TRANSLITERATION], TRANSLITERATION
-    # A typo: on the keys, or on the spelling where the keys' rewrites drift apart. A misspelt
-    # generic word ("organiwation") reads as a name word and may still meet its generic original.
+    # A typo: on the keys (of any reading), or on the spelling where the keys' rewrites drift apart.
+    # A misspelt generic word ("organiwation") reads as a name word and may still meet its generic original.
     if min(len(q.key), len(c.key)) >= 4 and LEGAL_FORM not in (q.kind, c.kind):
-        r = max(OSA.normalized_similarity(q.key, c.key, score_cutoff=TYPO_FLOOR),
-                OSA.normalized_similarity(q.text, c.text, score_cutoff=TYPO_FLOOR))
+        r = max(OSA.normalized_similarity(a, b, score_cutoff=TYPO_FLOOR)
+                for a in (q.text, *q.keys) for b in (c.text, *c.keys))
         if r:
             return TYPO_SCALE * r, TYPO
     return 0.0, None
@@ -67,7 +67,7 @@ def token_weight(token: Token, idf: dict[str, float], default: float) -> float:
         return WEAK_WEIGHT
     if token.kind == INITIAL:
         return INITIAL_WEIGHT
-    return idf.get(token.key, default)
+    return next((idf[k] for k in token.keys if k in idf), default)
 
 
 @dataclass
