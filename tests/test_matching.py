@@ -224,7 +224,8 @@ def test_authority_filter(index: NameIndex) -> None:
 def test_evidence_says_what_agreed_and_how(index: NameIndex) -> None:
     cand = index.screen("Artyom Chayka Yurievich", authorities=["US"])[0]
     record = cand.as_record()
-    assert set(record) == {"authority", "list_id", "list_ref", "name", "matched_name", "score", "evidence"}
+    assert set(record) == {"authority", "list_id", "list_ref", "name", "matched_name", "matched_name_latin", "score",
+                           "evidence"}
     assert record["matched_name"] == "CHAYKA, Artem Yuryevich"
     ev = record["evidence"]
     assert {(m["query"], m["candidate"], m["how"]) for m in ev["tokens_matched"]} == {

@@ -17,14 +17,17 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from sanctrack.matching.normalize import NAME, Token, tokenize
+from sanctrack.matching.normalize import NAME, Token, is_latin, latin_form, tokenize
 from sanctrack.matching.score import TYPO_FLOOR, TYPO_SCALE, compare, explain, token_weight
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHORTLIST = 25
 MIN_SCORED = 8
@@ -50,16 +53,24 @@ class Candidate:
     entity_type: str
     designation_version_id: str | None = None
 
+    @property
+    def matched_name_latin(self) -> str:
+        """The matched name in Latin letters: as listed, or romanised when listed in another script."""
+        return self.matched_name if self.matched_name.isascii() else latin_form(self.matched_name)
+
     def as_record(self) -> dict:
         """The JSON shape of `sanctrack screen`."""
         return {
             "authority": self.authority, "list_id": self.list_id, "list_ref": self.list_ref, "name": self.name,
-            "matched_name": self.matched_name, "score": self.score, "evidence": self.evidence,
+            "matched_name": self.matched_name, "matched_name_latin": self.matched_name_latin, "score": self.score,
+            "evidence": self.evidence,
         }
 
 
 def name_rows(designations: pd.DataFrame, names: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
     """One row per distinct name string of a designation (names, aliases, non-Latin spellings)."""
+    import pandas as pd
+
     fields = [c for c in DESIGNATION_FIELDS + OPTIONAL_FIELDS if c in designations.columns]
     base = names[list(key) + ["full_name", "alias_type", "name_non_latin"]]
     latin = base.rename(columns={"full_name": "matched_name"}).drop(columns="name_non_latin")
@@ -79,8 +90,12 @@ class NameIndex:
     def __init__(self, rows: pd.DataFrame) -> None:
         self.rows = rows.reset_index(drop=True)
         types = self.rows["entity_type"].astype("str").tolist()
+        # Equal tokens and weights are one object each: the saved index stores each once.
+        shared: dict = {}
         self.tokens: list[tuple[Token, ...]] = [
-            tokenize(name, etype) for name, etype in zip(self.rows["matched_name"].astype("str"), types)
+            shared.setdefault(toks, toks) for toks in (
+                tuple(shared.setdefault(t, t) for t in tokenize(name, etype))
+                for name, etype in zip(self.rows["matched_name"].astype("str"), types))
         ]
         df: dict[str, int] = defaultdict(int)
         for toks in self.tokens:
@@ -89,13 +104,17 @@ class NameIndex:
         n = max(len(self.tokens), 1)
         self.idf = {key: math.log((n + 1) / (count + 0.5)) for key, count in df.items()}
         self.default_weight = math.log(n + 1) + 1  # a word no listed name has
-        self.weights = [tuple(token_weight(t, self.idf, self.default_weight) for t in toks) for toks in self.tokens]
+        weights_of: dict[tuple[Token, ...], tuple[float, ...]] = {}
+        for toks in self.tokens:
+            if toks not in weights_of:
+                weights_of[toks] = tuple(token_weight(t, self.idf, self.default_weight) for t in toks)
+        self.weights = [weights_of[toks] for toks in self.tokens]
         self.norms = np.array([math.sqrt(sum(w) or 1.0) for w in self.weights])
         postings: dict[str, list[int]] = defaultdict(list)
         for row, toks in enumerate(self.tokens):
             for key in {k for t in toks if t.kind == NAME for k in blocking_keys(t)}:
                 postings[key].append(row)
-        self.postings = {key: np.asarray(rows, dtype=np.int32) for key, rows in postings.items()}
+        self.postings = Postings(postings)
         # Name-word keys sorted by length, to find the listed words a typo away from a word no list has.
         self.long_keys = sorted((k for k in self.idf if len(k) >= 4), key=lambda k: (len(k), k))
         self.key_lengths = np.array([len(k) for k in self.long_keys])
@@ -111,11 +130,20 @@ class NameIndex:
                 self.weak_names[weak_key(toks)].append(row)
         self.authority = self.rows["authority"].astype("str").to_numpy()
         self.entity_type = np.asarray(types)
-        self.record = self.rows.to_dict("records")
+        self.record = Records(self.rows)
+
+    def __getstate__(self) -> dict:
+        """What a saved index keeps: no DataFrame (loading it needs no pandas) and no per-query cache."""
+        state = dict(self.__dict__)
+        state["rows"] = None
+        state["_neighbours"] = {}
+        return state
 
     @classmethod
     def from_parsed(cls, *parsed_lists) -> NameIndex:
         """Index ParsedList frames directly (tests, benchmarks; no warehouse needed)."""
+        import pandas as pd
+
         designations = pd.concat([p.designations for p in parsed_lists], ignore_index=True)
         names = pd.concat([p.names for p in parsed_lists], ignore_index=True)
         return cls(name_rows(designations, names, ["authority", "list_id"]))
@@ -237,6 +265,7 @@ class NameIndex:
             mask = self.mask(authorities, entity_type if type_filter else None)
         best: dict[tuple, tuple] = {}
         cache: dict = {}
+        latin_query = is_latin(name)
         for row in self.shortlist(toks, weights, mask):
             row = int(row)
             result = compare(toks, self.tokens[row], weights, self.weights[row], entity_type,
@@ -245,7 +274,9 @@ class NameIndex:
                 continue
             rec = self.record[row]
             key = (rec["authority"], rec["list_name"], rec["list_id"])
-            rank = (result.score, rec["alias_type"] == "primary", -row)
+            # Equal scores: a name in the query's script, then the primary name, then list order.
+            rank = (result.score, (rec["alias_type"] != "non_latin") == latin_query, rec["alias_type"] == "primary",
+                    -row)
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, row, result)
         ordered = sorted(best.values(), key=lambda item: (-item[0][0], self.record[item[1]]["authority"],
@@ -278,16 +309,58 @@ class NameIndex:
         evidence["authority"] = rec["authority"]
         if authorities:
             evidence["authority_filter"] = sorted(a.upper() for a in authorities)
-        listed_on = rec.get("listed_on")
-        evidence["listed_on"] = None if listed_on is None or pd.isna(listed_on) else str(pd.Timestamp(listed_on).date())
-        list_ref = rec.get("list_ref")
+        evidence["listed_on"] = rec["listed_on"]
         return Candidate(
             authority=rec["authority"], list_name=rec["list_name"], list_id=str(rec["list_id"]),
-            list_ref=None if list_ref is None or pd.isna(list_ref) else str(list_ref),
+            list_ref=rec["list_ref"],
             name=rec["primary_name"], matched_name=rec["matched_name"], score=round(result.score, 4),
             evidence=evidence, entity_type=rec["entity_type"],
             designation_version_id=rec.get("designation_version_id"),
         )
+
+
+class Postings:
+    """Rows by blocking key, in one array (a dict of many small arrays is slow to save and load)."""
+
+    def __init__(self, postings: dict[str, list[int]]) -> None:
+        keys = sorted(postings)
+        sizes = np.fromiter((len(postings[k]) for k in keys), dtype=np.int64, count=len(keys))
+        ends = np.cumsum(sizes)
+        self.rows = np.fromiter((r for k in keys for r in postings[k]), dtype=np.int32, count=int(ends[-1]) if len(keys) else 0)
+        self.spans = {k: (int(e - n), int(e)) for k, n, e in zip(keys, sizes, ends)}
+
+    def get(self, key: str) -> np.ndarray | None:
+        span = self.spans.get(key)
+        return None if span is None else self.rows[span[0]:span[1]]
+
+
+class Records:
+    """The designation fields of each indexed row, as plain values (ISO dates, None for missing)."""
+
+    FIELDS = ["authority", "list_name", "list_id", "list_ref", "entity_type", "primary_name", "listed_on",
+              "matched_name", "alias_type", "designation_version_id"]
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        import pandas as pd
+
+        self.columns: dict[str, list] = {}
+        for field in self.FIELDS:
+            if field not in rows.columns:
+                self.columns[field] = [None] * len(rows)
+            elif field == "listed_on":
+                self.columns[field] = [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in rows[field]]
+            else:
+                self.columns[field] = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                                       for v in rows[field]]
+
+    def __len__(self) -> int:
+        return len(self.columns["authority"])
+
+    def __getitem__(self, row: int) -> dict:
+        return {field: values[row] for field, values in self.columns.items()}
+
+    def __iter__(self):
+        return (self[row] for row in range(len(self)))
 
 
 def blocking_keys(token: Token) -> dict[str, float]:

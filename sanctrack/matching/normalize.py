@@ -95,6 +95,16 @@ def fold(text: str, digraphs: bool = True) -> str:
     return anyascii(unicodedata.normalize("NFKC", text)).lower()
 
 
+def latin_form(name: str) -> str:
+    """A name in Latin letters, its case kept (Фрадков Павел -> Fradkov Pavel): how a non-Latin alias is shown."""
+    return anyascii(unicodedata.normalize("NFKC", name))
+
+
+def is_latin(name: str) -> bool:
+    """Whether a name is written in Latin letters (accents allowed)."""
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
+
+
 def _words(text: str, digraphs: bool = True) -> list[str]:
     """Folded words: apostrophes and the soft and hard signs of romanised Cyrillic (O'Brien, Ilʹin,
     obʺekt) join, other punctuation separates."""
