@@ -409,10 +409,11 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
     elif fmt == "json":
         click.echo(json.dumps([cand.as_record() for _, _, cand in results], ensure_ascii=False, indent=2))
     else:
-        _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
-                     [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, _shown_name(c),
-                       describe(c.evidence)) for _, rank, c in results],
-                     title=f"Candidates for {name!r}")
+        if results:
+            _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
+                         [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, _shown_name(c),
+                           describe(c.evidence)) for _, rank, c in results],
+                         title=f"Candidates for {name!r}")
         if not matched:
             click.echo(f"No match at or above {threshold:.2f}" + (" (candidates below it are shown above)"
                                                                    if results else "") + ".", err=True)
