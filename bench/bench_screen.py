@@ -112,7 +112,8 @@ def peer_comparison(index: NameIndex, sets: dict[str, list[Query]], threshold: f
         ours = []
         for q, cands in zip(queries, candidates):
             toks, weights = index.query_tokens(q.name)
-            ours.append([max(compare(toks, index.tokens[r], weights, index.weights[r]).score for r in rows_of[c])
+            ours.append([max(compare(toks, index.tokens[r], weights, index.weights[r],
+                                         scale=index.default_weight).score for r in rows_of[c])
                          for c in cands])
         our_cpu = time.process_time() - started
         designations = {f"{a}|{lid}": {"schema": SCHEMA.get(index.record[rows_of[(a, lid)][0]]["entity_type"],
@@ -256,7 +257,7 @@ def main() -> int:
     started = time.perf_counter()
     for k in sample:
         toks, weights = index.query_tokens(names[k])
-        best = max(compare(toks, t, weights, w).score for t, w in zip(index.tokens, index.weights))
+        best = max(compare(toks, t, weights, w, scale=index.default_weight).score for t, w in zip(index.tokens, index.weights))
         checked += abs(best - exhaustive[k][1]) < 1e-9
     t_exhaustive = time.perf_counter() - started
     fp = sum(s >= args.threshold for s in neg_scores)

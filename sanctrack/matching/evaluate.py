@@ -246,7 +246,8 @@ def brute_force(index: NameIndex, names: Sequence[str], workers: int = 2, chunk:
             rows = np.union1d(rows, np.asarray(weak, dtype=np.int64))
         best_row, best_score, cache = -1, 0.0, {}
         for row in rows.tolist():
-            score = compare(toks, index.tokens[row], weights, index.weights[row], cache=cache).score
+            score = compare(toks, index.tokens[row], weights, index.weights[row], cache=cache,
+                            scale=index.default_weight).score
             if score > best_score:
                 best_row, best_score = row, score
         out.append((best_row, best_score))

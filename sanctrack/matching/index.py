@@ -269,7 +269,7 @@ class NameIndex:
         for row in self.shortlist(toks, weights, mask):
             row = int(row)
             result = compare(toks, self.tokens[row], weights, self.weights[row], entity_type,
-                             self.entity_type[row], cache)
+                             self.entity_type[row], cache, scale=self.default_weight)
             if result.score <= 0 or result.score < threshold:
                 continue
             rec = self.record[row]
@@ -292,7 +292,8 @@ class NameIndex:
         best_row, best_score = -1, 0.0
         cache: dict = {}
         for row in self.shortlist(toks, weights, mask):
-            result = compare(toks, self.tokens[row], weights, self.weights[row], cache=cache)
+            result = compare(toks, self.tokens[row], weights, self.weights[row], cache=cache,
+                             scale=self.default_weight)
             if result.score > best_score:
                 best_row, best_score = int(row), result.score
         return best_row, best_score
@@ -300,7 +301,7 @@ class NameIndex:
     def score_row(self, name: str, row: int) -> float:
         """The score of one name against one indexed row (evaluation)."""
         toks, weights = self.query_tokens(name)
-        return compare(toks, self.tokens[row], weights, self.weights[row]).score
+        return compare(toks, self.tokens[row], weights, self.weights[row], scale=self.default_weight).score
 
     def candidate(self, toks: Sequence[Token], row: int, result, authorities: Iterable[str] | None) -> Candidate:
         rec = self.record[row]

@@ -20,13 +20,15 @@ name made only of such words that agrees exactly and wholly ("THE LORD"): 1.0.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from sanctrack.matching.normalize import GENERIC, INITIAL, LEGAL_FORM, NAME, Token
+from sanctrack.matching.normalize import GENERIC, INITIAL, LEGAL_FORM, NAME, REFERENCE_DIR, Token
 
 EXACT, TRANSLITERATION, TYPO, INITIAL_MATCH = "exact", "transliteration", "typo", "initial"
 SIMILARITY = {EXACT: 1.0, TRANSLITERATION: 0.95, INITIAL_MATCH: 0.5}
@@ -79,12 +81,17 @@ class Comparison:
     coverage_query: float = 0.0
     coverage_candidate: float = 0.0
     type_agreement: str = "unknown"  # agree, disagree, unknown
+    features: tuple[float, ...] = ()  # what the calibrated score weighs (FEATURES)
 
 
 def compare(query: Sequence[Token], cand: Sequence[Token], wq: Sequence[float], wc: Sequence[float],
             query_type: str | None = None, cand_type: str | None = None,
-            cache: dict | None = None) -> Comparison:
-    """Align two token sequences and score them (see the module docstring)."""
+            cache: dict | None = None, scale: float = 10.0) -> Comparison:
+    """Align two token sequences and score them (see the module docstring).
+
+    `scale`: the weight of a word no indexed name has (the index's largest), so that the weights the
+    calibrated score reads are shares of it whatever the size of the index.
+    """
     scored = []
     for i, q in enumerate(query):
         for j, c in enumerate(cand):
@@ -124,10 +131,53 @@ def compare(query: Sequence[Token], cand: Sequence[Token], wq: Sequence[float], 
     total_c = sum(_unmatched(w, forgive) if j not in used_c and cand[j].is_patronymic else w for j, w in enumerate(wc))
     cov_q = min(matched_q / total_q, 1.0) if total_q else 0.0
     cov_c = min(matched_c / total_c, 1.0) if total_c else 0.0
-    score = math.sqrt(cov_q * cov_c)
+    exact = len(pairs) == len(query) == len(cand) and all(how == EXACT for *_, how in pairs)
+    name_sims = [sim for i, j, sim, how in pairs if query[i].kind == NAME and cand[j].kind == NAME and how != INITIAL_MATCH]
+    features = (
+        math.sqrt(cov_q * cov_c),
+        cov_q,
+        cov_c,
+        sum(wq[i] * sim for i, j, sim, how in pairs if query[i].kind == NAME) / scale,
+        float(name_pairs),
+        max(total_q - matched_q, 0.0) / scale,
+        max(total_c - matched_c, 0.0) / scale,
+        min(name_sims),
+        float(sum(t.kind == NAME for t in query) == 1),
+    )
+    score = 1.0 if exact else calibrated(features)
     if types == "disagree":
         score *= TYPE_DISAGREE_FACTOR
-    return Comparison(score, pairs, cov_q, cov_c, types)
+    return Comparison(score, pairs, cov_q, cov_c, types, features)
+
+
+# The features of a comparison that the calibrated score weighs (seeds/reference/matching_calibration.csv).
+FEATURES = ("raw", "coverage_query", "coverage_candidate", "matched_weight", "matched_words", "unmatched_query",
+            "unmatched_candidate", "weakest_agreement", "single_word_query")
+
+
+@lru_cache(maxsize=1)
+def calibration() -> tuple[float, tuple[float, ...]]:
+    """The intercept and the weight of each feature (logit of the raw score first), fitted by
+    bench/calibrate_screen.py on labelled comparisons and kept as reference data."""
+    with (REFERENCE_DIR / "matching_calibration.csv").open(newline="", encoding="utf-8") as fh:
+        weights = {row["feature"]: float(row["weight"]) for row in csv.DictReader(fh)}
+    missing = [f for f in ("intercept", "logit_raw", *FEATURES[1:]) if f not in weights]
+    if missing:
+        raise ValueError(f"matching_calibration.csv: no weight for {', '.join(missing)}")
+    return weights["intercept"], tuple(weights[f] for f in ("logit_raw", *FEATURES[1:]))
+
+
+def model_inputs(features: Sequence[float]) -> tuple[float, ...]:
+    """The features as the logistic model reads them: the raw score as a logit."""
+    raw = min(max(features[0], 0.01), 0.99)
+    return (math.log(raw / (1 - raw)), *features[1:])
+
+
+def calibrated(features: Sequence[float]) -> float:
+    """How likely this candidate is the name sought, as a logistic model of the comparison's features."""
+    intercept, weights = calibration()
+    z = intercept + sum(w * x for w, x in zip(weights, model_inputs(features)))
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
 
 def _unmatched(weight: float, forgive: float) -> float:
