@@ -1,21 +1,28 @@
 """A calibrated name score that explains itself.
 
 Two names are aligned token by token (each token used once, best pairs first). A pair agrees
-exactly (same folded spelling, 1.0), as a transliteration (same phonetic key, 0.95), as a typo
-(edit similarity of the keys >= 0.75, a swap of two letters counting as one edit; scaled by 0.9) or as an initial (0.5). Each token
-weighs its rarity in the index (inverse document frequency), so a shared "Bank" or "LLC" weighs
-little and a shared rare surname a lot; an unmatched patronymic weighs 0.4 of itself once two name
-words agree, because lists and articles drop them freely.
+exactly (same folded spelling, 1.0), as a transliteration (same key, or a key of one is a reading of
+the other: 0.95), as a typo (edit similarity >= 0.75, a swap of two letters counting as one edit;
+scaled by 0.9) or as an initial (0.5). Each token weighs its rarity in the index (inverse document
+frequency), so a shared "Bank" or "LLC" weighs little and a shared rare surname a lot; an unmatched
+patronymic weighs 0.4 of itself once two name words agree, because lists and articles drop them freely.
 
     coverage_q = matched weight of the query / weight of the query
     coverage_c = matched weight of the candidate / weight of the candidate
-    score      = sqrt(coverage_q * coverage_c)  (x 0.9 when both entity types are known and differ)
+    raw        = sqrt(coverage_q * coverage_c)
 
-So 1.0 means every token of both names agrees exactly: an exact match of a full name. A surname
-alone against "Pavel Mikhailovich Fradkov" scores about 0.6-0.75; the right full name with the
-patronymic dropped scores about 0.9. A pair that agrees on no name word (only generic words, legal
-forms or initials) scores 0: generic words never make a match on their own. The one exception is a
-name made only of such words that agrees exactly and wholly ("THE LORD"): 1.0.
+The score is a logistic model of that evidence (FEATURES: raw, both coverages, the matched weight, the
+number of agreeing name words, the weight left unmatched on either side, the weakest agreement, a
+one-word query), its weights fitted by bench/calibrate_screen.py on labelled comparisons and kept in
+seeds/reference/matching_calibration.csv: the share of candidates with such evidence that were the
+right one, right and wrong candidates weighed equally. So a rare surname with a compatible given name
+counts more than a shared common given name, and a surname alone stays below 0.80. x 0.9 when both
+entity types are known and differ.
+
+1.0 means every token of both names agrees exactly: an exact match of a full name. A pair that agrees on
+no name word (only generic words, legal forms or initials) scores 0: generic words never make a match
+on their own. The one exception is a name made only of such words that agrees exactly and wholly
+("THE LORD"): 1.0.
 """
 
 from __future__ import annotations
