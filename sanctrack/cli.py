@@ -367,7 +367,7 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
     list_id, list_ref, name, matched_name, matched_name_latin, score, evidence.
     """
     from sanctrack.matching import RECOMMENDED_THRESHOLD
-    from sanctrack.matching.persist import load_or_build
+    from sanctrack.matching.persist import screening_index
     from sanctrack.matching.screen import (ScreenInputError, check_filters, describe, read_names_file, screen_many,
                                            write_csv)
 
@@ -382,11 +382,7 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
         rows = read_names_file(names_file) if names_file else [{"name": name.strip(), "type": entity_type}]
     except ScreenInputError as exc:
         _usage(str(exc))
-    con = _open_read_only(obj["db_path"])
-    try:
-        index = load_or_build(con, obj["db_path"])
-    finally:
-        con.close()
+    index = screening_index(obj["db_path"], lambda: _open_read_only(obj["db_path"]))
     if not len(index):
         _fail("no designations in the warehouse: load lists first (sanctrack run lists)")
     wanted = [a.strip().upper() for a in authorities.split(",") if a.strip()] if authorities else None

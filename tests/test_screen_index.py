@@ -108,3 +108,28 @@ def test_an_unwritable_place_still_screens(db: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(persist.tempfile, "mkstemp", refuse)
     assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "16758"
     assert "could not be saved" in caplog.text
+
+
+def test_an_unchanged_warehouse_is_not_even_opened(db: Path) -> None:
+    def refuse():
+        pytest.fail("the warehouse was opened")
+
+    def open_db():
+        return connect(db, read_only=True)
+
+    first = persist.screening_index(db, open_db)
+    again = persist.screening_index(db, refuse)
+    assert again.screen("Pavel Fradkov")[0].list_id == first.screen("Pavel Fradkov")[0].list_id == "16758"
+
+
+def test_a_changed_warehouse_is_opened_and_its_new_lists_screened(db: Path) -> None:
+    persist.screening_index(db, lambda: connect(db, read_only=True))
+    assert run_lists([str(FIXTURES / "ofac_set")], db)["status"] == "succeeded"
+    opened = []
+
+    def open_db():
+        opened.append(True)
+        return connect(db, read_only=True)
+
+    index = persist.screening_index(db, open_db)
+    assert opened and "US" in set(index.authority.tolist())

@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from anyascii import anyascii
 
@@ -31,8 +32,7 @@ NAME, LEGAL_FORM, GENERIC, INITIAL = "name", "legal_form", "generic", "initial"
 _PATRONYMIC = re.compile(r"(?:vich|vna|ichna|ogli|oglu|kizi|uli)$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word of a name: folded spelling, variant-merging key, kind, and the keys of its other readings.
 
     `readings` are the keys of the same word read as a German, French or scholarly romanisation, or as

@@ -6,6 +6,11 @@ saved one takes a fraction of that. A saved index is named by a key: a hash of w
 matching code and its reference word lists). A lists run that changes the lists changes the key, so
 the next screen builds a new index; a reader never trusts an index built from other lists.
 
+`screening_index` also keeps `stamp.json`: the inode, size and modification time of the warehouse file
+and its write-ahead log when the key was last read. While they are unchanged the warehouse is not even
+opened (a screen then costs the imports and the load of the index); once a writer has changed them, the
+key is read again.
+
 Writes are atomic: the index is written to a temporary file in the same folder and renamed into place,
 so a reader sees a whole index or none, and two processes building at once each rename a complete file
 (the same content) over the other. Old indexes are removed after a new one is saved; a reader that has
@@ -15,11 +20,13 @@ one open keeps reading it (POSIX unlink), and one that finds it gone builds its 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -68,18 +75,74 @@ def index_key(con: duckdb.DuckDBPyConnection) -> str:
 
 def load_or_build(con: duckdb.DuckDBPyConnection, db_path: Path) -> NameIndex:
     """The index of the warehouse's current designations: the saved one if it fits, else built and saved."""
+    return _load_or_build(con, db_path)[1]
+
+
+def screening_index(db_path: Path, open_warehouse: Callable[[], duckdb.DuckDBPyConnection]) -> NameIndex:
+    """`load_or_build`, without opening the warehouse when neither its file nor its write-ahead log has
+    changed (inode, size, modification time) since the key was last read from it, for this matcher.
+
+    A lists run that commits changes the files, so the next screen reads the key again; while a writer
+    has not touched them, the saved index is that of the last committed lists.
+    """
+    folder = index_dir(db_path)
+    matcher = matcher_fingerprint()
+    files = _file_stamp(db_path)
+    known = _read_stamp(folder)
+    if files is not None and known and known.get("files") == files and known.get("matcher") == matcher:
+        index = _load(folder / f"{known['key']}.pickle")
+        if index is not None:
+            return index
+    con = open_warehouse()
+    try:
+        files = _file_stamp(db_path)  # read while connected: no writer can change the files meanwhile
+        key, index = _load_or_build(con, db_path)
+    finally:
+        con.close()
+    if files is not None:
+        try:
+            _write_atomically(folder / "stamp.json",
+                              json.dumps({"files": files, "matcher": matcher, "key": key}).encode())
+        except OSError as exc:
+            log.warning("the screening index stamp could not be saved in %s: %s", folder, exc)
+    return index
+
+
+def _load_or_build(con: duckdb.DuckDBPyConnection, db_path: Path) -> tuple[str, NameIndex]:
     folder = index_dir(db_path)
     key = index_key(con)
     path = folder / f"{key}.pickle"
     index = _load(path)
     if index is not None:
-        return index
+        return key, index
     index = NameIndex.from_warehouse(con)
     try:
         _save(index, folder, path)
     except OSError as exc:  # a read-only place: screening still works, only slower next time
         log.warning("the screening index could not be saved in %s: %s", folder, exc)
-    return index
+    return key, index
+
+
+def _file_stamp(db_path: Path) -> list[list[int] | None] | None:
+    """Inode, size and modification time of the warehouse file and of its write-ahead log."""
+    stamps = []
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if path == db_path:
+                return None
+            stamps.append(None)
+            continue
+        stamps.append([st.st_ino, st.st_size, st.st_mtime_ns])
+    return stamps
+
+
+def _read_stamp(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "stamp.json").read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def _load(path: Path) -> NameIndex | None:
@@ -97,23 +160,29 @@ def _load(path: Path) -> NameIndex | None:
 
 
 def _save(index: NameIndex, folder: Path, path: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".building-", suffix=".pickle", dir=folder)
+    _write_atomically(path, FORMAT + pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    for old in folder.iterdir():
+        # Another process's file being written is left alone (unless a killed build left it long ago).
+        if old.name.startswith(".building-"):
+            if time.time() - _mtime(old) > 3600:
+                old.unlink(missing_ok=True)
+        elif old.suffix == ".pickle" and old != path:
+            old.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, sync it and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".building-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(FORMAT)
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    for old in folder.glob("*.pickle"):
-        # Another process's file being written is left alone (unless a killed build left it long ago).
-        stale = old.name.startswith(".building-") and time.time() - _mtime(old) > 3600
-        if old != path and (stale or not old.name.startswith(".")):
-            old.unlink(missing_ok=True)
 
 
 def _mtime(path: Path) -> float:
