@@ -54,7 +54,7 @@ def test_a_lists_run_that_changes_the_lists_makes_a_new_index(db: Path) -> None:
     index = screen_once(db)
     [new] = saved(db)
     assert new != old  # the old one is removed
-    assert "US" in set(index.authority.tolist())
+    assert "US" in set(index.authority)
 
 
 def test_a_new_matcher_version_makes_a_new_index(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,4 +132,4 @@ def test_a_changed_warehouse_is_opened_and_its_new_lists_screened(db: Path) -> N
         return connect(db, read_only=True)
 
     index = persist.screening_index(db, open_db)
-    assert opened and "US" in set(index.authority.tolist())
+    assert opened and "US" in set(index.authority)

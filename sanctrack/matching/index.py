@@ -6,20 +6,22 @@ of four letters or more, at 0.3 of the word's weight), so a word with one typo s
 target; an affix shared by more than MAX_POSTINGS names is skipped. A query word no listed name has
 (often a misspelling) also meets the listed words within the scorer's typo similarity, found with
 rapidfuzz over the listed words of a similar length. A query adds up the rarity
-weights of the keys it shares with each name (numpy unique + bincount), keeps the SHORTLIST best,
+weights of the keys it shares with each name, keeps the SHORTLIST best,
 and scores the contenders among them with `score.compare`. Results are grouped per designation:
 its best-scoring name wins.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -28,6 +30,8 @@ from sanctrack.matching.score import TYPO_FLOOR, TYPO_SCALE, compare, explain, t
 
 if TYPE_CHECKING:
     import pandas as pd
+
+Mask = bytearray  # one byte per row: allowed or not
 
 SHORTLIST = 25
 MIN_SCORED = 8
@@ -109,7 +113,7 @@ class NameIndex:
             if toks not in weights_of:
                 weights_of[toks] = tuple(token_weight(t, self.idf, self.default_weight) for t in toks)
         self.weights = [weights_of[toks] for toks in self.tokens]
-        self.norms = np.array([math.sqrt(sum(w) or 1.0) for w in self.weights])
+        self.norms = [math.sqrt(sum(w) or 1.0) for w in self.weights]
         postings: dict[str, list[int]] = defaultdict(list)
         for row, toks in enumerate(self.tokens):
             for key in {k for t in toks if t.kind == NAME for k in blocking_keys(t)}:
@@ -117,7 +121,7 @@ class NameIndex:
         self.postings = Postings(postings)
         # Name-word keys sorted by length, to find the listed words a typo away from a word no list has.
         self.long_keys = sorted((k for k in self.idf if len(k) >= 4), key=lambda k: (len(k), k))
-        self.key_lengths = np.array([len(k) for k in self.long_keys])
+        self.key_lengths = [len(k) for k in self.long_keys]
         self._neighbours: dict[str, list[tuple[str, float]]] = {}
         # Whole names by their sorted words: an exact full-name match is a lookup (score 1.0).
         self.exact_names: dict[tuple[str, ...], int] = {}
@@ -128,8 +132,8 @@ class NameIndex:
         for row, toks in enumerate(self.tokens):
             if toks and all(t.kind != NAME for t in toks):
                 self.weak_names[weak_key(toks)].append(row)
-        self.authority = self.rows["authority"].astype("str").to_numpy()
-        self.entity_type = np.asarray(types)
+        self.authority: list[str] = self.rows["authority"].astype("str").tolist()
+        self.entity_type: list[str] = types
         self.record = Records(self.rows)
 
     def __getstate__(self) -> dict:
@@ -176,10 +180,16 @@ class NameIndex:
         toks = tokenize(name, entity_type)
         return toks, tuple(token_weight(t, self.idf, self.default_weight) for t in toks)
 
-    def shortlist(self, toks: Sequence[Token], weights: Sequence[float], mask: np.ndarray | None,
-                  size: int = SHORTLIST) -> np.ndarray:
-        """Rows sharing the most rarity weight with the query, best first (blocking)."""
-        arrays, ws = [], []
+    def shortlist(self, toks: Sequence[Token], weights: Sequence[float], mask: Mask | None,
+                  size: int = SHORTLIST) -> list[int]:
+        """Rows sharing the most rarity weight with the query, best first (blocking).
+
+        Plain Python over the postings of the query's keys (a few thousand rows): one screen then needs
+        no numpy, whose import would cost more than the whole query.
+        """
+        acc: dict[int, float] = {}
+        get = acc.get
+        blocked = False
         for tok, w in zip(toks, weights):
             if tok.kind != NAME:
                 continue
@@ -191,27 +201,21 @@ class NameIndex:
                 rows = self.postings.get(key)
                 if rows is None or (len(rows) > MAX_POSTINGS and share < 1):
                     continue
-                arrays.append(rows)
-                ws.append(np.full(len(rows), w * share))
-        if not arrays:
-            rows = np.asarray(self.weak_names.get(weak_key(toks), []), dtype=np.int64)
-            return rows if mask is None else rows[mask[rows]]
-        hit, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
-        acc = np.bincount(inverse, weights=np.concatenate(ws))
-        if mask is not None:
-            keep = mask[hit]
-            hit, acc = hit[keep], acc[keep]
-        if not len(hit):
-            return hit
-        coarse = acc / self.norms[hit]
-        if len(hit) > size:
-            top = np.argpartition(-coarse, size)[:size]
-            hit, coarse = hit[top], coarse[top]
-        order = np.lexsort((hit, -coarse))
-        hit, coarse = hit[order], coarse[order]
+                blocked = True
+                add = w * share
+                for row in rows:
+                    acc[row] = get(row, 0.0) + add
+        if not blocked:
+            return [row for row in self.weak_names.get(weak_key(toks), []) if mask is None or mask[row]]
+        norms = self.norms
+        coarse = [(weight / norms[row], row) for row, weight in acc.items() if mask is None or mask[row]]
+        if not coarse:
+            return []
+        top = heapq.nsmallest(size, coarse, key=lambda item: (-item[0], item[1]))
         # Rows sharing far less weight than the best one cannot win: score only the contenders.
-        contenders = int(np.searchsorted(-coarse, -coarse[0] * CONTENDER_SHARE, side="right"))
-        return hit[:max(MIN_SCORED, contenders)]
+        floor = top[0][0] * CONTENDER_SHARE
+        contenders = sum(1 for weight, _ in top if weight >= floor)
+        return [row for _, row in top[:max(MIN_SCORED, contenders)]]
 
     def neighbours(self, key: str) -> list[tuple[str, float]]:
         """Listed name-word keys a typo away from `key` (a word no listed name has), with the typo
@@ -220,8 +224,8 @@ class NameIndex:
         if found is None:
             found = self._neighbours[key] = []
             if len(key) >= 4:
-                low, high = np.searchsorted(self.key_lengths, [len(key) * TYPO_FLOOR, len(key) / TYPO_FLOOR + 1e-9],
-                                            side="left")
+                low = bisect.bisect_left(self.key_lengths, len(key) * TYPO_FLOOR)
+                high = bisect.bisect_left(self.key_lengths, len(key) / TYPO_FLOOR + 1e-9)
                 for near, similarity, _ in process.extract(key, self.long_keys[low:high], scorer=OSA.normalized_similarity,
                                                            score_cutoff=TYPO_FLOOR, limit=None):
                     found.append((near, TYPO_SCALE * similarity))
@@ -234,6 +238,10 @@ class NameIndex:
         words = sorted({t.key for name in names for t in tokenize(name)
                         if t.kind == NAME and len(t.key) >= 4 and t.key not in self._neighbours
                         and not any(k in self.idf for k in t.keys)})
+        if not words:
+            return
+        import numpy as np
+
         for start in range(0, len(words), 256):
             part = words[start:start + 256]
             matrix = process.cdist(part, self.long_keys, scorer=OSA.normalized_similarity, score_cutoff=TYPO_FLOOR,
@@ -242,19 +250,17 @@ class NameIndex:
                 cols = np.flatnonzero(matrix[i])
                 self._neighbours[key] = [(self.long_keys[j], TYPO_SCALE * float(matrix[i, j])) for j in cols]
 
-    def mask(self, authorities: Iterable[str] | None = None, entity_type: str | None = None) -> np.ndarray | None:
+    def mask(self, authorities: Iterable[str] | None = None, entity_type: str | None = None) -> Mask | None:
         """Rows allowed by an authority list and an entity type (None: all rows)."""
-        mask = None
-        if authorities:
-            mask = np.isin(self.authority, [a.upper() for a in authorities])
-        if entity_type:
-            by_type = self.entity_type == entity_type
-            mask = by_type if mask is None else mask & by_type
-        return mask
+        if not authorities and not entity_type:
+            return None
+        wanted = {a.upper() for a in authorities} if authorities else None
+        return bytearray((wanted is None or a in wanted) and (not entity_type or t == entity_type)
+                         for a, t in zip(self.authority, self.entity_type))
 
     def screen(self, name: str, *, entity_type: str | None = None, authorities: Iterable[str] | None = None,
                limit: int = 10, threshold: float = 0.0, type_filter: bool = True,
-               mask: np.ndarray | None = None) -> list[Candidate]:
+               mask: Mask | None = None) -> list[Candidate]:
         """Ranked candidates for one name, one per designation, best first.
 
         With `type_filter` the entity type restricts the candidates; without it, it only weighs
@@ -283,7 +289,7 @@ class NameIndex:
                                                           self.record[item[1]]["list_id"]))
         return [self.candidate(toks, row, result, authorities) for _, row, result in ordered[:limit]]
 
-    def best_rows(self, name: str, *, mask: np.ndarray | None = None) -> tuple[int, float]:
+    def best_rows(self, name: str, *, mask: Mask | None = None) -> tuple[int, float]:
         """The best row and its score for one name (benchmarks: no evidence, no grouping)."""
         toks, weights = self.query_tokens(name)
         exact = self.exact_names.get(weak_key(toks)) if mask is None else None
@@ -324,13 +330,14 @@ class Postings:
     """Rows by blocking key, in one array (a dict of many small arrays is slow to save and load)."""
 
     def __init__(self, postings: dict[str, list[int]]) -> None:
-        keys = sorted(postings)
-        sizes = np.fromiter((len(postings[k]) for k in keys), dtype=np.int64, count=len(keys))
-        ends = np.cumsum(sizes)
-        self.rows = np.fromiter((r for k in keys for r in postings[k]), dtype=np.int32, count=int(ends[-1]) if len(keys) else 0)
-        self.spans = {k: (int(e - n), int(e)) for k, n, e in zip(keys, sizes, ends)}
+        self.rows = array("i")
+        self.spans: dict[str, tuple[int, int]] = {}
+        for key in sorted(postings):
+            start = len(self.rows)
+            self.rows.extend(postings[key])
+            self.spans[key] = (start, len(self.rows))
 
-    def get(self, key: str) -> np.ndarray | None:
+    def get(self, key: str) -> array | None:
         span = self.spans.get(key)
         return None if span is None else self.rows[span[0]:span[1]]
 

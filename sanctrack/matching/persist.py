@@ -28,12 +28,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from sanctrack.matching import MATCHER_VERSION
 from sanctrack.matching.index import NameIndex
 from sanctrack.matching.normalize import REFERENCE_DIR
+
+if TYPE_CHECKING:  # only opened when the warehouse changed: a screen of an unchanged one needs no duckdb
+    import duckdb
 
 log = logging.getLogger(__name__)
 

@@ -43,12 +43,12 @@ def read_names_file(path: Path) -> list[dict[str, str | None]]:
 def check_filters(index: NameIndex, authorities: list[str] | None, entity_types: Iterable[str | None]) -> None:
     """Refuse filters that would match nothing whatever the name: an authority or an entity type with no
     designation loaded. An empty result for them would read as a clear."""
-    loaded = sorted(set(index.authority.tolist()))
+    loaded = sorted(set(index.authority))
     unknown = sorted(set(authorities or []) - set(loaded))
     if unknown:
         raise ScreenInputError(f"unknown authority {', '.join(unknown)}: the warehouse holds designations of "
                                f"{', '.join(loaded)}")
-    types = sorted(set(index.entity_type.tolist()))
+    types = sorted(set(index.entity_type))
     missing = sorted({t for t in entity_types if t} - set(types))
     if missing:
         raise ScreenInputError(f"no designations of type {', '.join(missing)} are loaded (types loaded: "
@@ -59,7 +59,8 @@ def screen_many(index: NameIndex, rows: Iterable[dict], *, authorities: list[str
                 min_score: float, default_type: str | None = None) -> list[tuple[str, int, Candidate]]:
     """(query, rank, candidate) for every row's candidates, in input order."""
     rows = list(rows)
-    index.prepare(row["name"] for row in rows)
+    if len(rows) > 1:  # one name looks its typos up alone, without the batch's numpy
+        index.prepare(row["name"] for row in rows)
     out: list[tuple[str, int, Candidate]] = []
     for row in rows:
         candidates = index.screen(row["name"], entity_type=row.get("type") or default_type, authorities=authorities,
