@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXPORTS ?= data/exports
 
-.PHONY: setup run test lock clean
+.PHONY: setup run test lock clean peer-venv
 
 setup: $(VENV)/.installed
 
@@ -23,7 +23,7 @@ test: setup
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) .venv-peer data .pytest_cache
 
 # Re-resolve requirements.lock from pyproject.toml in a clean, temporary virtual environment.
 lock:
@@ -33,3 +33,11 @@ lock:
 	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
 	rm -rf .lock-venv
+
+# nomenklatura's logic-v2, the peer of bench/bench_screen.py, in an environment of its own (it needs duckdb<2).
+peer-venv: .venv-peer/.installed
+
+.venv-peer/.installed: bench/requirements-peer.txt
+	$(PYTHON) -m venv .venv-peer
+	.venv-peer/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-peer.txt
+	touch $@

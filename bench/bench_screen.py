@@ -21,10 +21,14 @@ and the false-positive rate at the threshold.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -35,11 +39,106 @@ from rapidfuzz import fuzz, process, utils
 from sanctrack.lists import parse_list
 from sanctrack.matching import RECOMMENDED_THRESHOLD, NameIndex
 from sanctrack.matching.score import compare
-from sanctrack.matching.evaluate import brute_force, negative_queries, positive_queries, top1, variation_queries
+from sanctrack.matching.evaluate import (Query, brute_force, negative_queries, positive_queries, top1,
+                                         transliteration_queries, variation_queries)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SANCTRACK_SHARED", REPO.parent / "shared")) / "data" / "lists"
 DEFAULT_LISTS = [SHARED / "uk-ofsi-conlist" / "ConList_2025-04-14.xlsx", SHARED / "us-ofac" / "sdn_2024-02-23.csv"]
+PEER_PYTHON = REPO / ".venv-peer" / "bin" / "python"
+PEER_THRESHOLD = 0.70  # logic-v2's recommended match threshold (yente's default for it)
+SCHEMA = {"person": "Person", "organisation": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
+BLOCK = 15  # designations per query scored by both systems
+
+
+def shared_candidates(index: NameIndex, queries: list[Query], choices: list[str]) -> list[list[tuple[str, str]]]:
+    """The designations both systems score for each query (the same blocking for both): those of the
+    index's shortlist (its blocking keys, no type filter) and of rapidfuzz token_set_ratio's 10 best names
+    (a blocking that owes nothing to our normalisation), best first, up to BLOCK."""
+    keys = list(zip(index.rows["authority"].astype(str), index.rows["list_id"].astype(str)))
+    names = [q.name for q in queries]
+    fuzzy = process.cdist(names, choices, scorer=fuzz.token_set_ratio, processor=utils.default_process, workers=2,
+                          dtype=np.uint8)
+    out = []
+    for k, name in enumerate(names):
+        toks, weights = index.query_tokens(name)
+        rows = list(index.shortlist(toks, weights, None, size=50)) + list(np.argsort(-fuzzy[k], kind="stable")[:10])
+        seen: dict[tuple[str, str], None] = {}
+        for row in rows:
+            seen.setdefault(keys[int(row)], None)
+        out.append(list(seen)[:BLOCK])
+    return out
+
+
+def verdicts(queries: list[Query], candidates: list[list[tuple[str, str]]], scores: list[list[float]],
+             threshold: float) -> dict:
+    """Top-1 (the expected designation scores highest; a tie with another counts as found), correct match
+    at or above the threshold, false positives at it, and the threshold giving <= 1% false positives."""
+    right = at = 0
+    positives = [k for k, q in enumerate(queries) if q.list_id is not None]
+    negatives = [k for k, q in enumerate(queries) if q.list_id is None]
+    found = []
+    for k in positives:
+        q, best = queries[k], max(scores[k], default=0.0)
+        mine = [s for c, s in zip(candidates[k], scores[k]) if c == (q.authority, q.list_id)]
+        ok = bool(mine) and best > 0 and mine[0] >= best - 1e-9
+        right += ok
+        at += ok and best >= threshold
+        found.append(best if ok else -1.0)
+    neg_best = sorted((max(scores[k], default=0.0) for k in negatives), reverse=True)
+    fp = sum(s >= threshold for s in neg_best)
+    allowed = int(0.01 * len(neg_best))
+    strict = (neg_best[allowed] + 1e-9) if len(neg_best) > allowed else 0.0  # lowest threshold with <= 1% FP
+    return {"top1": right / max(len(positives), 1), "recall": at / max(len(positives), 1),
+            "fp": fp / max(len(negatives), 1), "strict_threshold": strict,
+            "strict_recall": sum(s >= strict for s in found) / max(len(positives), 1)}
+
+
+def peer_comparison(index: NameIndex, sets: dict[str, list[Query]], threshold: float, sample: int) -> None:
+    """Our scorer and logic-v2 on the same queries and the same candidate designations, side by side."""
+    if not PEER_PYTHON.exists():
+        print(f"logic-v2: not run ({PEER_PYTHON} is missing: `make peer-venv` makes it)")
+        return
+    choices = index.rows["matched_name"].astype(str).tolist()
+    keys = list(zip(index.rows["authority"].astype(str), index.rows["list_id"].astype(str)))
+    rows_of: dict[tuple[str, str], list[int]] = {}
+    for row, key in enumerate(keys):
+        rows_of.setdefault(key, []).append(row)
+    for label, queries in sets.items():
+        rng = random.Random(5)
+        queries = rng.sample(queries, min(sample, len(queries)))
+        candidates = shared_candidates(index, queries, choices)
+        started = time.process_time()
+        ours = []
+        for q, cands in zip(queries, candidates):
+            toks, weights = index.query_tokens(q.name)
+            ours.append([max(compare(toks, index.tokens[r], weights, index.weights[r],
+                                         scale=index.default_weight).score for r in rows_of[c])
+                         for c in cands])
+        our_cpu = time.process_time() - started
+        designations = {f"{a}|{lid}": {"schema": SCHEMA.get(index.record[rows_of[(a, lid)][0]]["entity_type"],
+                                                            "LegalEntity"),
+                                       "names": [index.record[r]["matched_name"] for r in rows_of[(a, lid)]]}
+                        for cands in candidates for a, lid in cands}
+        payload = {"designations": designations,
+                   "queries": [{"name": q.name, "schema": "LegalEntity", "candidates": [f"{a}|{lid}" for a, lid in c]}
+                               for q, c in zip(queries, candidates)]}
+        with tempfile.TemporaryDirectory() as tmp:
+            source, target = Path(tmp) / "in.json", Path(tmp) / "out.json"
+            source.write_text(json.dumps(payload), encoding="utf-8")
+            subprocess.run([str(PEER_PYTHON), str(REPO / "bench" / "peer_logic_v2.py"), str(source), str(target)],
+                           check=True)
+            peer = json.loads(target.read_text(encoding="utf-8"))
+        n_cands = sum(len(c) for c in candidates)
+        print(f"{label}: {len(queries):,} queries ({sum(q.list_id is None for q in queries):,} on no list), "
+              f"the same {n_cands:,} candidate designations for both ({n_cands / len(queries):.1f} a query)")
+        for system, scores, cut, cpu in (("sanctrack", ours, threshold, our_cpu),
+                                         (f"logic-v2 (nomenklatura {peer['version']})", peer["scores"],
+                                          PEER_THRESHOLD, peer["cpu_seconds"])):
+            v = verdicts(queries, candidates, scores, cut)
+            print(f"  {system:34} top-1 {v['top1']:.4f}  correct at/above {cut:.2f} {v['recall']:.4f}  "
+                  f"FP at it {v['fp']:.4f}  | at {v['strict_threshold']:.2f} (<=1% FP) {v['strict_recall']:.4f}  "
+                  f"| CPU {cpu / len(queries) * 1000:.2f} ms/query")
 
 
 def rss_mb() -> float:
@@ -58,6 +157,8 @@ def main() -> int:
     parser.add_argument("--exhaustive", type=int, default=200,
                         help="Queries also scored against every row, to check the brute force (default 200).")
     parser.add_argument("--variations", action="store_true", help="Also run the UK name-variation top-1 evaluation.")
+    parser.add_argument("--peer-sample", type=int, default=2000,
+                        help="Queries of each set scored side by side with logic-v2 (default 2,000; 0: skip).")
     parser.add_argument("lists", nargs="*", type=Path, default=DEFAULT_LISTS)
     args = parser.parse_args()
     missing = [p for p in args.lists if not p.exists()]
@@ -156,7 +257,7 @@ def main() -> int:
     started = time.perf_counter()
     for k in sample:
         toks, weights = index.query_tokens(names[k])
-        best = max(compare(toks, t, weights, w).score for t, w in zip(index.tokens, index.weights))
+        best = max(compare(toks, t, weights, w, scale=index.default_weight).score for t, w in zip(index.tokens, index.weights))
         checked += abs(best - exhaustive[k][1]) < 1e-9
     t_exhaustive = time.perf_counter() - started
     fp = sum(s >= args.threshold for s in neg_scores)
@@ -204,8 +305,36 @@ def main() -> int:
     print("index misses by perturbation:      " + ", ".join(f"{h} {wrong[h]}/{by_how[h]}" for h in sorted(by_how))
           + " (ties counted as found)")
 
+    # The transliteration set: the UK list's Cyrillic person names romanised in the scholarly, German and
+    # French schemes. The matcher was tuned on half 0; this reports on half 1 (the other designations).
+    uk = next((p for p in parsed if p.authority == "UK"), None)
+    translit = transliteration_queries(uk.names, designations=uk.designations, half=1) if uk is not None else []
+    if translit:
+        index.prepare([q.name for q in translit])
+        t_found = t_at = 0
+        by_scheme: Counter = Counter()
+        for q in translit:
+            row, score = index.best_rows(q.name)
+            expected = (q.authority, q.list_id)
+            ok = row >= 0 and (keys[row] == expected or max(index.score_row(q.name, r) for r in rows_of[expected])
+                               >= score - 1e-9)
+            t_found += ok
+            t_at += ok and score >= args.threshold
+            by_scheme[q.how] += ok and score >= args.threshold
+        n_t = len(translit)
+        print(f"transliterations (UK Cyrillic person names, 3 schemes, the half not tuned on): {n_t:,} queries; "
+              f"top-1 {t_found / n_t:.4f}, correct at or above {args.threshold:.2f} {t_at / n_t:.4f} ("
+              + ", ".join(f"{h} {by_scheme[h] / (n_t / 3):.3f}" for h in sorted(by_scheme)) + ")")
+
+    if args.peer_sample:
+        print(f"\nside by side with logic-v2 (a sample of {args.peer_sample:,} queries a set; scoring every "
+              f"designation is too slow for logic-v2, so both score the same blocked candidates):")
+        sets = {"variations": positives + negatives}
+        if translit:
+            sets["transliterations + the same negatives"] = translit + negatives
+        peer_comparison(index, sets, args.threshold, args.peer_sample)
+
     if args.variations:
-        uk = next((p for p in parsed if p.authority == "UK"), None)
         if uk is not None:
             started = time.perf_counter()
             result = top1(index, variation_queries(uk.names), ["UK"])

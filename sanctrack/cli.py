@@ -323,18 +323,33 @@ def query(obj: dict, sql: str, fmt: str) -> None:
         _print_table(columns, rows)
 
 
+# Exit codes of `sanctrack screen`, for scripts (documented in README.md).
+SCREEN_MATCH, SCREEN_FAILED, SCREEN_USAGE, SCREEN_NO_MATCH = 0, 1, 2, 4
+
+
+def _usage(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(SCREEN_USAGE)
+
+
 @main.command(epilog=_examples(
     "sanctrack screen \"Artyom Chayka\"",
     "sanctrack screen \"Fradkov Pavel Mikhaylovich\" --type person --authority UK,US --format json",
     "sanctrack screen --file names.csv --out results.csv",
-))
+    "sanctrack screen \"Putin\" --all --limit 5",
+) + "\n\n\b\nExit status: 0 a match at or above the threshold; 4 no match at or above it;\n"
+    "2 a usage error (unknown authority or type, empty name, no names in the file); 1 a failure.")
 @click.argument("name", required=False)
 @click.option("--type", "entity_type", type=click.Choice(["person", "organisation", "vessel", "aircraft"]),
               default=None, help="Only designations of this entity type.")
-@click.option("--authority", "authorities", default=None, help="Only these authorities, comma-separated (UK,US,EU,UN).")
+@click.option("--authority", "authorities", default=None,
+              help="Only these authorities, comma-separated, among those loaded (UK,US,EU,UN).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1), help="Candidates per name.")
-@click.option("--min-score", default=0.0, show_default=True, type=click.FloatRange(0, 1),
-              help="Leave out candidates scoring below this (0.80 is the recommended match threshold).")
+@click.option("--min-score", default=None, type=click.FloatRange(0, 1),
+              help="Leave out candidates scoring below this [default: the recommended threshold, 0.80].")
+@click.option("--all", "show_all", is_flag=True, default=False,
+              help="Show every candidate, ranked, whatever its score (the exit status still says whether one "
+                   "reached the threshold).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--file", "names_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="CSV with a `name` column (optional `type`): screen every row, write the results as CSV.")
@@ -342,45 +357,69 @@ def query(obj: dict, sql: str, fmt: str) -> None:
               help="With --file: write the CSV here instead of standard output.")
 @click.pass_obj
 def screen(obj: dict, name: str | None, entity_type: str | None, authorities: str | None, limit: int,
-           min_score: float, fmt: str, names_file: Path | None, out_file: Path | None) -> None:
+           min_score: float | None, show_all: bool, fmt: str, names_file: Path | None, out_file: Path | None) -> None:
     """Screen a name against every name and alias of the loaded lists; print ranked candidates.
 
-    A score of 1.0 is an exact match of a full name; each candidate shows the name or alias that
-    matched and the evidence (tokens that agreed, and how; tokens missing on either side). JSON
-    gives a list of objects with authority, list_id, list_ref, name, matched_name, score, evidence.
+    A score of 1.0 is an exact match of a full name; 0.80 is the recommended threshold (see
+    docs/matching.md for what it means as measured). Each candidate shows the name or alias that
+    matched (and its Latin form when it is written in another script) and the evidence (tokens that
+    agreed, and how; tokens missing on either side). JSON gives a list of objects with authority,
+    list_id, list_ref, name, matched_name, matched_name_latin, score, evidence.
     """
-    from sanctrack.matching import NameIndex
-    from sanctrack.matching.screen import ScreenInputError, describe, read_names_file, screen_many, write_csv
+    from sanctrack.matching import RECOMMENDED_THRESHOLD
+    from sanctrack.matching.persist import screening_index
+    from sanctrack.matching.screen import (ScreenInputError, check_filters, describe, read_names_file, screen_many,
+                                           write_csv)
 
     if (name is None) == (names_file is None):
-        _fail("give either a NAME or --file names.csv")
+        _usage("give either a NAME or --file names.csv")
+    if show_all and min_score is not None:
+        _usage("--all shows every candidate: leave out --min-score")
+    if name is not None and not name.strip():
+        _usage("the name to screen is empty")
+    threshold = RECOMMENDED_THRESHOLD if min_score is None else min_score
     try:
-        rows = read_names_file(names_file) if names_file else [{"name": name, "type": entity_type}]
+        rows = read_names_file(names_file) if names_file else [{"name": name.strip(), "type": entity_type}]
     except ScreenInputError as exc:
-        _fail(str(exc))
-    con = _open_read_only(obj["db_path"])
-    try:
-        index = NameIndex.from_warehouse(con)
-    finally:
-        con.close()
+        _usage(str(exc))
+    index = screening_index(obj["db_path"], lambda: _open_read_only(obj["db_path"]))
     if not len(index):
         _fail("no designations in the warehouse: load lists first (sanctrack run lists)")
     wanted = [a.strip().upper() for a in authorities.split(",") if a.strip()] if authorities else None
-    results = screen_many(index, rows, authorities=wanted, limit=limit, min_score=min_score, default_type=entity_type)
+    try:
+        check_filters(index, wanted, [row["type"] or entity_type for row in rows])
+    except ScreenInputError as exc:
+        _usage(str(exc))
+    results = screen_many(index, rows, authorities=wanted, limit=limit, min_score=0.0 if show_all else threshold,
+                          default_type=entity_type)
+    matched = any(cand.score >= threshold for _, _, cand in results)
     if names_file:
         if out_file:
             with out_file.open("w", newline="", encoding="utf-8") as fh:
                 write_csv(results, fh)
-            click.echo(f"{len(rows):,} names screened, {len(results):,} candidates written to {out_file}", err=True)
+            hits = len({query for query, _, cand in results if cand.score >= threshold})
+            click.echo(f"{len(rows):,} names screened, {hits:,} with a match at or above {threshold:.2f}, "
+                       f"{len(results):,} candidates written to {out_file}", err=True)
         else:
             write_csv(results, sys.stdout)
     elif fmt == "json":
         click.echo(json.dumps([cand.as_record() for _, _, cand in results], ensure_ascii=False, indent=2))
     else:
-        _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
-                     [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, c.matched_name,
-                       describe(c.evidence)) for _, rank, c in results],
-                     title=f"Candidates for {name!r}")
+        if results:
+            _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
+                         [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, _shown_name(c),
+                           describe(c.evidence)) for _, rank, c in results],
+                         title=f"Candidates for {name!r}")
+        if not matched:
+            click.echo(f"No match at or above {threshold:.2f}" + (" (candidates below it are shown above)"
+                                                                   if results else "") + ".", err=True)
+    sys.exit(SCREEN_MATCH if matched else SCREEN_NO_MATCH)
+
+
+def _shown_name(cand) -> str:
+    """The matched name as listed, and its Latin form when it is written in another script."""
+    latin = cand.matched_name_latin
+    return cand.matched_name if latin == cand.matched_name else f"{cand.matched_name} ({latin})"
 
 
 @main.command(epilog=_examples("sanctrack export --format parquet --out exports/",

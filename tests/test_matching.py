@@ -77,6 +77,37 @@ def test_transliteration_variants_share_one_key(variants: list[str]) -> None:
     assert len({tokenize(v)[0].key for v in variants}) == 1
 
 
+@pytest.mark.parametrize("variants", [
+    ["Vladimir Chistov", "Wladimir Tschistow", "Vladimir Tchistov", "Vladimir Čistov"],
+    ["Yuri Ushakov", "Iouri Ouchakov", "Juri Uschakow", "Jurij Ušakov"],
+    ["Yuri Chaika", "Jurij Čajka", "Juri Tschajka", "Iouri Tchaïka"],
+    ["Mikhail Khodorkovsky", "Michail Chodorkowski", "Mixail Xodorkovskij", "Mikhail Khodorkovski"],
+    ["Zhukov", "Schukow", "Joukov", "Žukov"],
+    ["Yevgeny Tsvetkov", "Jewgeni Zwetkow", "Evgenij Cvetkov", "Evgueni Tsvetkov"],
+    ["Shchukin", "Schtschukin", "Chtchoukine", "Ščukin"],
+    ["Vladimir Putin", "Wladimir Putin", "Vladimir Poutine"],
+    ["Berezovsky", "Beresowski", "Berezovskij"],
+    ["Oleksandr Lukashenka", "Aleksandr Lukashenko", "Aliaksandr Lukashenka"],
+    ["Dzhokhar", "Djokhar"],
+])
+def test_romanisation_schemes_fold_into_a_shared_key(variants: list[str]) -> None:
+    """German, French and scholarly spellings (and Ukrainian/Belarusian forms) meet the English-style
+    one word by word: the key of one is the key or a reading of the other."""
+    from sanctrack.matching.score import TRANSLITERATION, token_similarity
+
+    first, *others = [tokenize(v) for v in variants]
+    for other in others:
+        assert len(other) == len(first)
+        for a, b in zip(first, other):
+            assert token_similarity(a, b)[1] in ("exact", TRANSLITERATION), (a, b)
+
+
+def test_accented_letters_also_keep_their_plain_reading() -> None:
+    """Vučić meets VUCIC (accent dropped) as well as Vuchich (accent spelt out)."""
+    vucic = tokenize("Vučić")[0]
+    assert vucic.key == "vuchich" and "vucic" in vucic.readings
+
+
 def test_diacritics_and_case_fold_away() -> None:
     assert [t.text for t in tokenize("José MÜLLER-Łukasz")] == ["jose", "muller", "lukasz"]
 
@@ -127,9 +158,11 @@ def test_surname_alone_scores_well_below_a_full_name(index: NameIndex) -> None:
     assert max(c.score for c in index.screen("Fradkov")) < 0.8
 
 
-def test_transliterated_name_matches_below_one_but_high(index: NameIndex) -> None:
+def test_transliterated_name_matches_below_one_and_above_a_surname_alone(index: NameIndex) -> None:
+    # Levels on the real lists are in test_matching_lists.py: in an index of 18 names no word is rare.
     found = index.screen("Artyom Chayka", authorities=["UK"])
-    assert found[0].list_id == "16756" and 0.85 < found[0].score < 1.0
+    assert found[0].list_id == "16756" and found[0].score < 1.0
+    assert found[0].score > index.screen("Chayka", authorities=["UK"])[0].score
 
 
 def test_word_order_and_dropped_patronymic_still_find_the_person(index: NameIndex) -> None:
@@ -145,7 +178,8 @@ def test_cyrillic_query_matches_latin_and_non_latin_names(index: NameIndex) -> N
 
 def test_the_same_person_on_two_lists_is_found_on_both(index: NameIndex) -> None:
     found = {c.list_id: c for c in index.screen("Artem Chaika")}
-    assert found["16756"].score > 0.9 and found["23303"].score > 0.9
+    assert set(found) >= {"16756", "23303"}
+    assert found["23303"].score == 1.0  # OFAC's alias CHAIKA, Artem
 
 
 def test_initials_count_a_little(index: NameIndex) -> None:
@@ -193,7 +227,8 @@ def test_authority_filter(index: NameIndex) -> None:
 def test_evidence_says_what_agreed_and_how(index: NameIndex) -> None:
     cand = index.screen("Artyom Chayka Yurievich", authorities=["US"])[0]
     record = cand.as_record()
-    assert set(record) == {"authority", "list_id", "list_ref", "name", "matched_name", "score", "evidence"}
+    assert set(record) == {"authority", "list_id", "list_ref", "name", "matched_name", "matched_name_latin", "score",
+                           "evidence"}
     assert record["matched_name"] == "CHAYKA, Artem Yuryevich"
     ev = record["evidence"]
     assert {(m["query"], m["candidate"], m["how"]) for m in ev["tokens_matched"]} == {
@@ -241,7 +276,7 @@ def test_brute_force_equals_scoring_every_row_and_the_index_agrees(index: NameIn
 
     (row, score), = brute_force(index, [name], workers=1)
     toks, weights = index.query_tokens(name)
-    scores = [compare(toks, t, weights, w).score for t, w in zip(index.tokens, index.weights)]
+    scores = [compare(toks, t, weights, w, scale=index.default_weight).score for t, w in zip(index.tokens, index.weights)]
     assert score == pytest.approx(max(scores))
     assert row == (scores.index(max(scores)) if max(scores) > 0 else -1)
     assert index.best_rows(name)[1] == pytest.approx(score)

@@ -46,6 +46,22 @@ def test_artyom_chayka_finds_chaika_on_the_uk_list_first(index: NameIndex) -> No
     assert ("US", "23303") in {(c.authority, c.list_id) for c in found[:3]}
 
 
+@pytest.mark.parametrize(("name", "authority", "list_id"), [
+    ("Artyom Chayka", "UK", "16756"), ("Artyom Chayka", "US", "23303"), ("Wladimir Putin", "UK", "14196"),
+    ("Vladimir Poutine", "UK", "14196"), ("Pavel Fradkov", "UK", "16758"),
+])
+def test_true_matches_score_at_or_above_the_recommended_threshold(index: NameIndex, name: str, authority: str,
+                                                                   list_id: str) -> None:
+    found = {(c.authority, c.list_id): c.score for c in index.screen(name)}
+    assert found[(authority, list_id)] >= RECOMMENDED_THRESHOLD
+
+
+@pytest.mark.parametrize("name", ["John Smith", "Fradkov", "Vladimir Smith", "Ivan Smith", "Global Trading Bank"])
+def test_a_shared_common_word_is_no_match(index: NameIndex, name: str) -> None:
+    """A shared given name, a surname borne by three listed people, generic words: below the threshold."""
+    assert all(c.score < RECOMMENDED_THRESHOLD for c in index.screen(name))
+
+
 def test_fradkov_with_the_other_spelling_of_the_patronymic_finds_pavel(index: NameIndex) -> None:
     found = index.screen("Fradkov Pavel Mikhaylovich")
     assert (found[0].authority, found[0].list_id) == ("UK", "16758")

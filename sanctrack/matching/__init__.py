@@ -11,6 +11,6 @@ from sanctrack.matching.normalize import Token, tokenize
 
 # Names linked at or above this score (see docs/matching.md for the measured false-positive rate).
 RECOMMENDED_THRESHOLD = 0.80
-MATCHER_VERSION = "matching-2"
+MATCHER_VERSION = "matching-4"
 
 __all__ = ["MATCHER_VERSION", "RECOMMENDED_THRESHOLD", "Candidate", "NameIndex", "Token", "tokenize"]

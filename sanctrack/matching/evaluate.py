@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -195,45 +196,49 @@ def brute_force(index: NameIndex, names: Sequence[str], workers: int = 2, chunk:
     the same as scoring every row (tests/test_matching.py checks that), at a fraction of the cost.
     Ties go to the lowest row.
     """
-    vocab: dict[tuple[str, str], int] = {}
+    # Name words by spelling; a word's strings are its spelling and the keys of all its readings.
+    vocab: dict[str, int] = {}
+    strings: list[tuple[str, ...]] = []
     postings: list[list[int]] = []
     for row, toks in enumerate(index.tokens):
         for tok in toks:
             if tok.kind == NAME:
-                v = vocab.setdefault((tok.text, tok.key), len(vocab))
+                v = vocab.setdefault(tok.text, len(vocab))
                 if v == len(postings):
                     postings.append([])
+                    strings.append((tok.text, *tok.keys))
                 if not postings[v] or postings[v][-1] != row:
                     postings[v].append(row)
     rows_of = [np.asarray(p, dtype=np.int64) for p in postings]
-    by_text: dict[str, list[int]] = {}
-    by_key: dict[str, list[int]] = {}
-    for (text, key), v in vocab.items():
-        by_text.setdefault(text, []).append(v)
-        by_key.setdefault(key, []).append(v)
+    by_key: dict[str, set[int]] = {}
+    for v, (_, *keys) in enumerate(strings):
+        for key in keys:
+            by_key.setdefault(key, set()).add(v)
     queries = [index.query_tokens(name) for name in names]
-    words = sorted({(t.text, t.key) for toks, _ in queries for t in toks if t.kind == NAME})
-    agreeing: dict[tuple[str, str], set[int]] = {
-        w: set(by_text.get(w[0], ())) | set(by_key.get(w[1], ())) for w in words
+    words = {t.text: t for toks, _ in queries for t in toks if t.kind == NAME}
+    agreeing: dict[str, set[int]] = {
+        text: ({vocab[text]} if text in vocab else set()) | {v for k in tok.keys for v in by_key.get(k, ())}
+        for text, tok in words.items()
     }
-    # Typos: both keys of four letters or more, on the keys or on the spellings (as the scorer).
-    long_vocab = [(v, text, key) for (text, key), v in vocab.items() if len(key) >= 4]
-    long_words = [w for w in words if len(w[1]) >= 4]
-    ids = np.asarray([v for v, _, _ in long_vocab], dtype=np.int64)
-    for field in (0, 1):
-        choices = [item[field + 1] for item in long_vocab]
-        for start in range(0, len(long_words), chunk):
-            part = long_words[start:start + chunk]
-            matrix = process.cdist([w[field] for w in part], choices, scorer=OSA.normalized_similarity,
-                                   score_cutoff=TYPO_FLOOR, workers=workers, dtype=np.float32)
-            for i, j in zip(*np.nonzero(matrix)):
-                agreeing[part[i]].add(int(ids[j]))
+    # Typos: any string of a query word against any string of a listed word, of four letters or more
+    # (a superset of what the scorer forgives: scoring decides).
+    listed = sorted({(s, v) for v, group in enumerate(strings) for s in group if len(s) >= 4})
+    choices = [s for s, _ in listed]
+    ids = np.asarray([v for _, v in listed], dtype=np.int64)
+    asked = sorted({(s, text) for text, tok in words.items() if len(tok.key) >= 4 for s in (text, *tok.keys)
+                    if len(s) >= 4})
+    for start in range(0, len(asked), chunk):
+        part = asked[start:start + chunk]
+        matrix = process.cdist([s for s, _ in part], choices, scorer=OSA.normalized_similarity,
+                               score_cutoff=TYPO_FLOOR, workers=workers, dtype=np.float32)
+        for i, j in zip(*np.nonzero(matrix)):
+            agreeing[part[i][1]].add(int(ids[j]))
     out = []
     for toks, weights in queries:
         hits = set()
         for t in toks:
             if t.kind == NAME:
-                hits |= agreeing[(t.text, t.key)]
+                hits |= agreeing[t.text]
         rows = np.unique(np.concatenate([rows_of[v] for v in hits])) if hits else np.empty(0, dtype=np.int64)
         # A name made only of weak words scores (1.0) only against the same words.
         weak = index.weak_names.get(weak_key(toks), []) if toks else []
@@ -241,8 +246,103 @@ def brute_force(index: NameIndex, names: Sequence[str], workers: int = 2, chunk:
             rows = np.union1d(rows, np.asarray(weak, dtype=np.int64))
         best_row, best_score, cache = -1, 0.0, {}
         for row in rows.tolist():
-            score = compare(toks, index.tokens[row], weights, index.weights[row], cache=cache).score
+            score = compare(toks, index.tokens[row], weights, index.weights[row], cache=cache,
+                            scale=index.default_weight).score
             if score > best_score:
                 best_row, best_score = row, score
         out.append((best_row, best_score))
+    return out
+
+
+# Romanisation schemes for the transliteration set (Cyrillic -> Latin), written from the public standards:
+# scholarly (the linguists' system, ISO/R 9:1968 family), German (Duden) and French (the usual press
+# transliteration). The matcher never reads these tables: they only make queries. Ukrainian names (with
+# і, ї, є or ґ) take the Ukrainian values of г (h) and и (y).
+SCHEMES: dict[str, dict[str, str]] = {
+    "scholarly": {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "ë", "ж": "ž", "з": "z", "и": "i", "й": "j",
+        "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+        "ф": "f", "х": "x", "ц": "c", "ч": "č", "ш": "š", "щ": "šč", "ъ": "ʺ", "ы": "y", "ь": "ʹ", "э": "è",
+        "ю": "ju", "я": "ja", "і": "i", "ї": "ji", "є": "je", "ґ": "g", "ў": "ŭ",
+    },
+    "german": {
+        "а": "a", "б": "b", "в": "w", "г": "g", "д": "d", "е": "e", "ё": "jo", "ж": "sch", "з": "s", "и": "i",
+        "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "ch", "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ъ": "", "ы": "y",
+        "ь": "", "э": "e", "ю": "ju", "я": "ja", "і": "i", "ї": "ji", "є": "je", "ґ": "g", "ў": "w",
+    },
+    "french": {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "io", "ж": "j", "з": "z", "и": "i",
+        "й": "ï", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "ou", "ф": "f", "х": "kh", "ц": "ts", "ч": "tch", "ш": "ch", "щ": "chtch", "ъ": "", "ы": "y",
+        "ь": "", "э": "e", "ю": "iou", "я": "ia", "і": "i", "ї": "ï", "є": "ie", "ґ": "g", "ў": "ou",
+    },
+}
+_CYR_VOWELS = set("аеёиоуыэюяіїє")
+_HUSHING = set("жчшщ")
+
+
+def romanize(name: str, scheme: str) -> str:
+    """A Cyrillic name in one of SCHEMES, with the scheme's context rules (see SCHEMES)."""
+    table = dict(SCHEMES[scheme])
+    lower = name.lower()
+    if any(c in lower for c in "іїєґ"):
+        table.update({"г": "h", "и": "y"})
+        if scheme == "german":
+            table["и"] = "y"
+    words = []
+    for word in re.findall(r"[\w'ʼ-]+", lower):
+        out = []
+        for i, c in enumerate(word):
+            prev = word[i - 1] if i else ""
+            nxt = word[i + 1] if i + 1 < len(word) else ""
+            rest = word[i + 1:]
+            latin = table.get(c, c)
+            if scheme in ("german", "french"):
+                if c == "с" and prev in _CYR_VOWELS and nxt in _CYR_VOWELS:
+                    latin = "ss"
+                elif c == "ё" and prev in _HUSHING:
+                    latin = "o"
+                elif c == "к" and nxt == "с":
+                    latin = "x"
+                elif c == "с" and prev == "к":
+                    latin = ""
+                elif c == "ь" and nxt in _CYR_VOWELS and scheme == "french":
+                    latin = "i"  # Grigorievitch (German: Grigorjewitsch, the j comes with the vowel)
+                elif c == "й" and prev == "и" and not rest:
+                    latin = ""  # -ий: Juri, Dmitri / Iouri, Dmitri
+            if scheme == "german" and c == "е" and (not prev or prev in _CYR_VOWELS or prev in "ьъ"):
+                latin = "je"
+            if scheme == "french":
+                if c == "г" and nxt in "еиы" and table["г"] == "g":
+                    latin = "gu"
+                elif c == "й" and prev not in _CYR_VOWELS:
+                    latin = "i"
+                elif c == "н" and prev == "и" and not rest and len(word) > 4:
+                    latin = "ne"  # Poutine, Lénine
+            out.append(latin)
+        words.append("".join(out))
+    return " ".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def transliteration_queries(names: pd.DataFrame, *, entity_types: Sequence[str] = ("person",),
+                            designations: pd.DataFrame | None = None, half: int | None = None) -> list[Query]:
+    """The Cyrillic names of a list, romanised in each of SCHEMES: each must find its own designation.
+
+    `half` 0 or 1 keeps the designations of that half only (by a hash of the list id), so that a
+    matcher tuned on one half is reported on the other; None keeps both.
+    """
+    frame = names[names["name_non_latin"].fillna("").str.contains("[\u0400-\u04ff]")]
+    if designations is not None:
+        types = designations.set_index(["authority", "list_id"])["entity_type"]
+        keep = [types.get((a, lid)) in entity_types for a, lid in zip(frame["authority"], frame["list_id"])]
+        frame = frame[keep]
+    frame = frame[["authority", "list_id", "name_non_latin"]].drop_duplicates().sort_values(
+        ["authority", "list_id", "name_non_latin"], kind="stable")
+    out = []
+    for authority, list_id, cyrillic in frame.itertuples(index=False):
+        if half is not None and zlib.crc32(str(list_id).encode()) % 2 != half:
+            continue
+        for scheme in SCHEMES:
+            out.append(Query(romanize(cyrillic, scheme), authority, str(list_id), scheme))
     return out

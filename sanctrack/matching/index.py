@@ -6,25 +6,32 @@ of four letters or more, at 0.3 of the word's weight), so a word with one typo s
 target; an affix shared by more than MAX_POSTINGS names is skipped. A query word no listed name has
 (often a misspelling) also meets the listed words within the scorer's typo similarity, found with
 rapidfuzz over the listed words of a similar length. A query adds up the rarity
-weights of the keys it shares with each name (numpy unique + bincount), keeps the SHORTLIST best,
+weights of the keys it shares with each name, keeps the SHORTLIST best,
 and scores the contenders among them with `score.compare`. Results are grouped per designation:
 its best-scoring name wins.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from sanctrack.matching.normalize import NAME, Token, tokenize
+from sanctrack.matching.normalize import NAME, Token, is_latin, latin_form, tokenize
 from sanctrack.matching.score import TYPO_FLOOR, TYPO_SCALE, compare, explain, token_weight
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Mask = bytearray  # one byte per row: allowed or not
 
 SHORTLIST = 25
 MIN_SCORED = 8
@@ -50,16 +57,24 @@ class Candidate:
     entity_type: str
     designation_version_id: str | None = None
 
+    @property
+    def matched_name_latin(self) -> str:
+        """The matched name in Latin letters: as listed, or romanised when listed in another script."""
+        return self.matched_name if self.matched_name.isascii() else latin_form(self.matched_name)
+
     def as_record(self) -> dict:
         """The JSON shape of `sanctrack screen`."""
         return {
             "authority": self.authority, "list_id": self.list_id, "list_ref": self.list_ref, "name": self.name,
-            "matched_name": self.matched_name, "score": self.score, "evidence": self.evidence,
+            "matched_name": self.matched_name, "matched_name_latin": self.matched_name_latin, "score": self.score,
+            "evidence": self.evidence,
         }
 
 
 def name_rows(designations: pd.DataFrame, names: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
     """One row per distinct name string of a designation (names, aliases, non-Latin spellings)."""
+    import pandas as pd
+
     fields = [c for c in DESIGNATION_FIELDS + OPTIONAL_FIELDS if c in designations.columns]
     base = names[list(key) + ["full_name", "alias_type", "name_non_latin"]]
     latin = base.rename(columns={"full_name": "matched_name"}).drop(columns="name_non_latin")
@@ -79,8 +94,12 @@ class NameIndex:
     def __init__(self, rows: pd.DataFrame) -> None:
         self.rows = rows.reset_index(drop=True)
         types = self.rows["entity_type"].astype("str").tolist()
+        # Equal tokens and weights are one object each: the saved index stores each once.
+        shared: dict = {}
         self.tokens: list[tuple[Token, ...]] = [
-            tokenize(name, etype) for name, etype in zip(self.rows["matched_name"].astype("str"), types)
+            shared.setdefault(toks, toks) for toks in (
+                tuple(shared.setdefault(t, t) for t in tokenize(name, etype))
+                for name, etype in zip(self.rows["matched_name"].astype("str"), types))
         ]
         df: dict[str, int] = defaultdict(int)
         for toks in self.tokens:
@@ -89,16 +108,20 @@ class NameIndex:
         n = max(len(self.tokens), 1)
         self.idf = {key: math.log((n + 1) / (count + 0.5)) for key, count in df.items()}
         self.default_weight = math.log(n + 1) + 1  # a word no listed name has
-        self.weights = [tuple(token_weight(t, self.idf, self.default_weight) for t in toks) for toks in self.tokens]
-        self.norms = np.array([math.sqrt(sum(w) or 1.0) for w in self.weights])
+        weights_of: dict[tuple[Token, ...], tuple[float, ...]] = {}
+        for toks in self.tokens:
+            if toks not in weights_of:
+                weights_of[toks] = tuple(token_weight(t, self.idf, self.default_weight) for t in toks)
+        self.weights = [weights_of[toks] for toks in self.tokens]
+        self.norms = [math.sqrt(sum(w) or 1.0) for w in self.weights]
         postings: dict[str, list[int]] = defaultdict(list)
         for row, toks in enumerate(self.tokens):
             for key in {k for t in toks if t.kind == NAME for k in blocking_keys(t)}:
                 postings[key].append(row)
-        self.postings = {key: np.asarray(rows, dtype=np.int32) for key, rows in postings.items()}
+        self.postings = Postings(postings)
         # Name-word keys sorted by length, to find the listed words a typo away from a word no list has.
         self.long_keys = sorted((k for k in self.idf if len(k) >= 4), key=lambda k: (len(k), k))
-        self.key_lengths = np.array([len(k) for k in self.long_keys])
+        self.key_lengths = [len(k) for k in self.long_keys]
         self._neighbours: dict[str, list[tuple[str, float]]] = {}
         # Whole names by their sorted words: an exact full-name match is a lookup (score 1.0).
         self.exact_names: dict[tuple[str, ...], int] = {}
@@ -109,13 +132,22 @@ class NameIndex:
         for row, toks in enumerate(self.tokens):
             if toks and all(t.kind != NAME for t in toks):
                 self.weak_names[weak_key(toks)].append(row)
-        self.authority = self.rows["authority"].astype("str").to_numpy()
-        self.entity_type = np.asarray(types)
-        self.record = self.rows.to_dict("records")
+        self.authority: list[str] = self.rows["authority"].astype("str").tolist()
+        self.entity_type: list[str] = types
+        self.record = Records(self.rows)
+
+    def __getstate__(self) -> dict:
+        """What a saved index keeps: no DataFrame (loading it needs no pandas) and no per-query cache."""
+        state = dict(self.__dict__)
+        state["rows"] = None
+        state["_neighbours"] = {}
+        return state
 
     @classmethod
     def from_parsed(cls, *parsed_lists) -> NameIndex:
         """Index ParsedList frames directly (tests, benchmarks; no warehouse needed)."""
+        import pandas as pd
+
         designations = pd.concat([p.designations for p in parsed_lists], ignore_index=True)
         names = pd.concat([p.names for p in parsed_lists], ignore_index=True)
         return cls(name_rows(designations, names, ["authority", "list_id"]))
@@ -148,42 +180,42 @@ class NameIndex:
         toks = tokenize(name, entity_type)
         return toks, tuple(token_weight(t, self.idf, self.default_weight) for t in toks)
 
-    def shortlist(self, toks: Sequence[Token], weights: Sequence[float], mask: np.ndarray | None,
-                  size: int = SHORTLIST) -> np.ndarray:
-        """Rows sharing the most rarity weight with the query, best first (blocking)."""
-        arrays, ws = [], []
+    def shortlist(self, toks: Sequence[Token], weights: Sequence[float], mask: Mask | None,
+                  size: int = SHORTLIST) -> list[int]:
+        """Rows sharing the most rarity weight with the query, best first (blocking).
+
+        Plain Python over the postings of the query's keys (a few thousand rows): one screen then needs
+        no numpy, whose import would cost more than the whole query.
+        """
+        acc: dict[int, float] = {}
+        get = acc.get
+        blocked = False
         for tok, w in zip(toks, weights):
             if tok.kind != NAME:
                 continue
             keys = blocking_keys(tok)
-            if tok.key not in self.idf:
+            if not any(k in self.idf for k in tok.keys):
                 for near, similarity in self.neighbours(tok.key):
                     keys[near] = max(keys.get(near, 0.0), similarity)
             for key, share in keys.items():
                 rows = self.postings.get(key)
                 if rows is None or (len(rows) > MAX_POSTINGS and share < 1):
                     continue
-                arrays.append(rows)
-                ws.append(np.full(len(rows), w * share))
-        if not arrays:
-            rows = np.asarray(self.weak_names.get(weak_key(toks), []), dtype=np.int64)
-            return rows if mask is None else rows[mask[rows]]
-        hit, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
-        acc = np.bincount(inverse, weights=np.concatenate(ws))
-        if mask is not None:
-            keep = mask[hit]
-            hit, acc = hit[keep], acc[keep]
-        if not len(hit):
-            return hit
-        coarse = acc / self.norms[hit]
-        if len(hit) > size:
-            top = np.argpartition(-coarse, size)[:size]
-            hit, coarse = hit[top], coarse[top]
-        order = np.lexsort((hit, -coarse))
-        hit, coarse = hit[order], coarse[order]
+                blocked = True
+                add = w * share
+                for row in rows:
+                    acc[row] = get(row, 0.0) + add
+        if not blocked:
+            return [row for row in self.weak_names.get(weak_key(toks), []) if mask is None or mask[row]]
+        norms = self.norms
+        coarse = [(weight / norms[row], row) for row, weight in acc.items() if mask is None or mask[row]]
+        if not coarse:
+            return []
+        top = heapq.nsmallest(size, coarse, key=lambda item: (-item[0], item[1]))
         # Rows sharing far less weight than the best one cannot win: score only the contenders.
-        contenders = int(np.searchsorted(-coarse, -coarse[0] * CONTENDER_SHARE, side="right"))
-        return hit[:max(MIN_SCORED, contenders)]
+        floor = top[0][0] * CONTENDER_SHARE
+        contenders = sum(1 for weight, _ in top if weight >= floor)
+        return [row for _, row in top[:max(MIN_SCORED, contenders)]]
 
     def neighbours(self, key: str) -> list[tuple[str, float]]:
         """Listed name-word keys a typo away from `key` (a word no listed name has), with the typo
@@ -192,8 +224,8 @@ class NameIndex:
         if found is None:
             found = self._neighbours[key] = []
             if len(key) >= 4:
-                low, high = np.searchsorted(self.key_lengths, [len(key) * TYPO_FLOOR, len(key) / TYPO_FLOOR + 1e-9],
-                                            side="left")
+                low = bisect.bisect_left(self.key_lengths, len(key) * TYPO_FLOOR)
+                high = bisect.bisect_left(self.key_lengths, len(key) / TYPO_FLOOR + 1e-9)
                 for near, similarity, _ in process.extract(key, self.long_keys[low:high], scorer=OSA.normalized_similarity,
                                                            score_cutoff=TYPO_FLOOR, limit=None):
                     found.append((near, TYPO_SCALE * similarity))
@@ -204,7 +236,12 @@ class NameIndex:
         file, linking mentions): rapidfuzz `cdist` over the batch is several times faster than one
         lookup per word."""
         words = sorted({t.key for name in names for t in tokenize(name)
-                        if t.kind == NAME and len(t.key) >= 4 and t.key not in self.idf and t.key not in self._neighbours})
+                        if t.kind == NAME and len(t.key) >= 4 and t.key not in self._neighbours
+                        and not any(k in self.idf for k in t.keys)})
+        if not words:
+            return
+        import numpy as np
+
         for start in range(0, len(words), 256):
             part = words[start:start + 256]
             matrix = process.cdist(part, self.long_keys, scorer=OSA.normalized_similarity, score_cutoff=TYPO_FLOOR,
@@ -213,19 +250,17 @@ class NameIndex:
                 cols = np.flatnonzero(matrix[i])
                 self._neighbours[key] = [(self.long_keys[j], TYPO_SCALE * float(matrix[i, j])) for j in cols]
 
-    def mask(self, authorities: Iterable[str] | None = None, entity_type: str | None = None) -> np.ndarray | None:
+    def mask(self, authorities: Iterable[str] | None = None, entity_type: str | None = None) -> Mask | None:
         """Rows allowed by an authority list and an entity type (None: all rows)."""
-        mask = None
-        if authorities:
-            mask = np.isin(self.authority, [a.upper() for a in authorities])
-        if entity_type:
-            by_type = self.entity_type == entity_type
-            mask = by_type if mask is None else mask & by_type
-        return mask
+        if not authorities and not entity_type:
+            return None
+        wanted = {a.upper() for a in authorities} if authorities else None
+        return bytearray((wanted is None or a in wanted) and (not entity_type or t == entity_type)
+                         for a, t in zip(self.authority, self.entity_type))
 
     def screen(self, name: str, *, entity_type: str | None = None, authorities: Iterable[str] | None = None,
                limit: int = 10, threshold: float = 0.0, type_filter: bool = True,
-               mask: np.ndarray | None = None) -> list[Candidate]:
+               mask: Mask | None = None) -> list[Candidate]:
         """Ranked candidates for one name, one per designation, best first.
 
         With `type_filter` the entity type restricts the candidates; without it, it only weighs
@@ -236,22 +271,25 @@ class NameIndex:
             mask = self.mask(authorities, entity_type if type_filter else None)
         best: dict[tuple, tuple] = {}
         cache: dict = {}
+        latin_query = is_latin(name)
         for row in self.shortlist(toks, weights, mask):
             row = int(row)
             result = compare(toks, self.tokens[row], weights, self.weights[row], entity_type,
-                             self.entity_type[row], cache)
+                             self.entity_type[row], cache, scale=self.default_weight)
             if result.score <= 0 or result.score < threshold:
                 continue
             rec = self.record[row]
             key = (rec["authority"], rec["list_name"], rec["list_id"])
-            rank = (result.score, rec["alias_type"] == "primary", -row)
+            # Equal scores: a name in the query's script, then the primary name, then list order.
+            rank = (result.score, (rec["alias_type"] != "non_latin") == latin_query, rec["alias_type"] == "primary",
+                    -row)
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, row, result)
         ordered = sorted(best.values(), key=lambda item: (-item[0][0], self.record[item[1]]["authority"],
                                                           self.record[item[1]]["list_id"]))
         return [self.candidate(toks, row, result, authorities) for _, row, result in ordered[:limit]]
 
-    def best_rows(self, name: str, *, mask: np.ndarray | None = None) -> tuple[int, float]:
+    def best_rows(self, name: str, *, mask: Mask | None = None) -> tuple[int, float]:
         """The best row and its score for one name (benchmarks: no evidence, no grouping)."""
         toks, weights = self.query_tokens(name)
         exact = self.exact_names.get(weak_key(toks)) if mask is None else None
@@ -260,7 +298,8 @@ class NameIndex:
         best_row, best_score = -1, 0.0
         cache: dict = {}
         for row in self.shortlist(toks, weights, mask):
-            result = compare(toks, self.tokens[row], weights, self.weights[row], cache=cache)
+            result = compare(toks, self.tokens[row], weights, self.weights[row], cache=cache,
+                             scale=self.default_weight)
             if result.score > best_score:
                 best_row, best_score = int(row), result.score
         return best_row, best_score
@@ -268,7 +307,7 @@ class NameIndex:
     def score_row(self, name: str, row: int) -> float:
         """The score of one name against one indexed row (evaluation)."""
         toks, weights = self.query_tokens(name)
-        return compare(toks, self.tokens[row], weights, self.weights[row]).score
+        return compare(toks, self.tokens[row], weights, self.weights[row], scale=self.default_weight).score
 
     def candidate(self, toks: Sequence[Token], row: int, result, authorities: Iterable[str] | None) -> Candidate:
         rec = self.record[row]
@@ -277,21 +316,64 @@ class NameIndex:
         evidence["authority"] = rec["authority"]
         if authorities:
             evidence["authority_filter"] = sorted(a.upper() for a in authorities)
-        listed_on = rec.get("listed_on")
-        evidence["listed_on"] = None if listed_on is None or pd.isna(listed_on) else str(pd.Timestamp(listed_on).date())
-        list_ref = rec.get("list_ref")
+        evidence["listed_on"] = rec["listed_on"]
         return Candidate(
             authority=rec["authority"], list_name=rec["list_name"], list_id=str(rec["list_id"]),
-            list_ref=None if list_ref is None or pd.isna(list_ref) else str(list_ref),
+            list_ref=rec["list_ref"],
             name=rec["primary_name"], matched_name=rec["matched_name"], score=round(result.score, 4),
             evidence=evidence, entity_type=rec["entity_type"],
             designation_version_id=rec.get("designation_version_id"),
         )
 
 
+class Postings:
+    """Rows by blocking key, in one array (a dict of many small arrays is slow to save and load)."""
+
+    def __init__(self, postings: dict[str, list[int]]) -> None:
+        self.rows = array("i")
+        self.spans: dict[str, tuple[int, int]] = {}
+        for key in sorted(postings):
+            start = len(self.rows)
+            self.rows.extend(postings[key])
+            self.spans[key] = (start, len(self.rows))
+
+    def get(self, key: str) -> array | None:
+        span = self.spans.get(key)
+        return None if span is None else self.rows[span[0]:span[1]]
+
+
+class Records:
+    """The designation fields of each indexed row, as plain values (ISO dates, None for missing)."""
+
+    FIELDS = ["authority", "list_name", "list_id", "list_ref", "entity_type", "primary_name", "listed_on",
+              "matched_name", "alias_type", "designation_version_id"]
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        import pandas as pd
+
+        self.columns: dict[str, list] = {}
+        for field in self.FIELDS:
+            if field not in rows.columns:
+                self.columns[field] = [None] * len(rows)
+            elif field == "listed_on":
+                self.columns[field] = [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in rows[field]]
+            else:
+                self.columns[field] = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                                       for v in rows[field]]
+
+    def __len__(self) -> int:
+        return len(self.columns["authority"])
+
+    def __getitem__(self, row: int) -> dict:
+        return {field: values[row] for field, values in self.columns.items()}
+
+    def __iter__(self):
+        return (self[row] for row in range(len(self)))
+
+
 def blocking_keys(token: Token) -> dict[str, float]:
     """Index keys of a name word and the share of its weight each carries."""
-    keys = {token.key: 1.0}
+    keys = dict.fromkeys(token.keys, 1.0)
     if len(token.key) >= 4:
         keys["<" + token.key[:3]] = AFFIX_SHARE
         keys[">" + token.key[-3:]] = AFFIX_SHARE

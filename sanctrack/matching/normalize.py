@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from anyascii import anyascii
 
@@ -31,14 +32,24 @@ NAME, LEGAL_FORM, GENERIC, INITIAL = "name", "legal_form", "generic", "initial"
 _PATRONYMIC = re.compile(r"(?:vich|vna|ichna|ogli|oglu|kizi|uli)$")
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word of a name: folded spelling, variant-merging key and kind."""
+class Token(NamedTuple):
+    """One word of a name: folded spelling, variant-merging key, kind, and the keys of its other readings.
+
+    `readings` are the keys of the same word read as a German, French or scholarly romanisation, or as
+    a Ukrainian or Belarusian form of a name (only those that differ from `key`): "Tschistow",
+    "Tchistov" and "Čistov" each have the key or a reading "chistov".
+    """
 
     text: str
     key: str
     kind: str
     is_patronymic: bool = False
+    readings: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The key first, then the readings."""
+        return (self.key, *self.readings)
 
 
 @dataclass(frozen=True)
@@ -67,20 +78,45 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(forms, honorifics, generic, pattern)
 
 
-def fold(text: str) -> str:
-    """Unicode to lower-case ASCII: compatibility-normalise, transliterate any script, lower-case."""
+# Letters of the scholarly and Slavic Latin alphabets that stand for a digraph of English-style
+# romanisation (anyascii would drop the accent: Čajka -> Cajka, not Chaika).
+_DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh", "ŝ": "shch", "Ŝ": "Shch",
+                           "ć": "ch", "Ć": "Ch", "ś": "sh", "Ś": "Sh", "ź": "zh", "Ź": "Zh", "ż": "zh", "Ż": "Zh"})
+
+
+def fold(text: str, digraphs: bool = True) -> str:
+    """Unicode to lower-case ASCII: compatibility-normalise, transliterate any script, lower-case.
+
+    With `digraphs`, č š ž (and ŝ ć ś ź ż) become ch sh zh, as in English-style romanisation.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if digraphs:
+        text = text.translate(_DIGRAPHS)
     return anyascii(unicodedata.normalize("NFKC", text)).lower()
 
 
-def _words(text: str) -> list[str]:
-    """Folded words: apostrophes (soft signs, O'Brien) join, other punctuation separates."""
-    folded = fold(text).replace("&", " and ")
+def latin_form(name: str) -> str:
+    """A name in Latin letters, its case kept (Фрадков Павел -> Fradkov Pavel): how a non-Latin alias is shown."""
+    return anyascii(unicodedata.normalize("NFKC", name))
+
+
+def is_latin(name: str) -> bool:
+    """Whether a name is written in Latin letters (accents allowed)."""
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
+
+
+def _words(text: str, digraphs: bool = True) -> list[str]:
+    """Folded words: apostrophes and the soft and hard signs of romanised Cyrillic (O'Brien, Ilʹin,
+    obʺekt) join, other punctuation separates."""
+    text = re.sub(r"['`\u2019\u02bc\u02b9\u02ba\u2032\u2033]", "", text)
+    folded = fold(text, digraphs).replace("&", " and ")
     folded = re.sub(r"['`\u2019\u02bc]", "", folded)
     return re.findall(r"[a-z0-9]+", folded)
 
 
 # Romanisation variants, applied in order to a folded word (see module docstring).
 _REWRITES = [
+    (re.compile(r"d(?:zh|j)"), "j"),  # Dzhokhar / Djokhar / Jokhar
     (re.compile(r"kh"), "h"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"w"), "v"),
@@ -107,6 +143,66 @@ def phonetic_key(word: str) -> str:
     return key or word
 
 
+# How other romanisations of Cyrillic spell what the English-style one spells: each list rewrites a
+# folded word into English-style spelling, read as German (Duden), French, or scholarly romanisation.
+# Words are lower case: capitals stand for ч (C) and ш (S) while the other digraphs are rewritten, so
+# that the "ch" inside "tsch" is not read as х.
+_GERMAN = [("schtsch", "SC"), ("tsch", "C"), ("sch", "S"), ("ch", "kh"), ("C", "ch"), ("S", "sh"), ("z", "ts"),
+           ("j", "y")]
+_FRENCH = [("chtch", "SC"), ("tch", "C"), ("ch", "S"), ("C", "ch"), ("S", "sh"), ("ou", "u"), ("gue", "ge"),
+           ("gui", "gi")]
+_SCHOLARLY = [("x", "kh"), ("j", "y")]
+_GERMAN_MARK = re.compile(r"w|sch|j[aeiou]|[ie]j$|ow$|ew$")
+
+
+def _rewrite(word: str, rules: list[tuple[str, str]]) -> str:
+    for old, new in rules:
+        word = word.replace(old, new)
+    return word
+
+
+def _romanisation_readings(word: str) -> set[str]:
+    """The word as each other romanisation would spell it in English style."""
+    out = set()
+    german = _rewrite(word, _GERMAN)
+    out.add(german)
+    if _GERMAN_MARK.search(word):
+        # German s between vowels is з (с is written ss there); sch is ж as well as ш.
+        voiced = re.sub(r"(?<=[aeiouy])s(?=[aeiouy])", "z", german)
+        out.add(voiced)
+        if "sch" in word:
+            out.add(_rewrite(voiced, [("shch", "SC"), ("sh", "zh"), ("SC", "shch")]))
+    french = re.sub(r"j(?=[aeiouy])", "zh", _rewrite(word, _FRENCH))  # j is ж before a vowel
+    if len(french) > 5 and french.endswith("ine"):
+        french = french[:-1]  # Poutine, Lenine
+    out.add(french)
+    scholarly = _rewrite(re.sub(r"c(?!h)", "ts", word), _SCHOLARLY)
+    out.add(scholarly)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _name_equivalents() -> dict[str, str]:
+    """Ukrainian and Belarusian forms of given names -> the Russian form (matching_name_equivalents.csv)."""
+    return {" ".join(_words(r["variant"])): " ".join(_words(r["canonical"])) for r in _read("matching_name_equivalents.csv")}
+
+
+@lru_cache(maxsize=200_000)
+def readings(word: str, plain: str | None = None) -> tuple[str, ...]:
+    """Keys of a folded word's other readings (German, French, scholarly romanisation; a Ukrainian or
+    Belarusian form; `plain`, the word with its accents dropped rather than spelt out), without the key."""
+    if word.isdigit() or len(word) <= 2:
+        return ()
+    spellings = _romanisation_readings(word)
+    equivalent = _name_equivalents().get(word)
+    if equivalent:
+        spellings.add(equivalent)
+    if plain and plain != word:
+        spellings.add(plain)
+    key = phonetic_key(word)
+    return tuple(sorted({phonetic_key(s) for s in spellings if s} - {key}))
+
+
 def tokenize(name: str, entity_type: str | None = None) -> tuple[Token, ...]:
     """Split a name into Tokens: legal forms canonicalised, honorifics dropped, words keyed.
 
@@ -114,7 +210,10 @@ def tokenize(name: str, entity_type: str | None = None) -> tuple[Token, ...]:
     remains ("THE LORD" stays whole), so that a name is never reduced to nothing.
     """
     voc = vocabulary()
-    text = " ".join(_words(name))
+    words = _words(name)
+    plain = _words(name, digraphs=False)
+    accents = dict(zip(words, plain)) if len(plain) == len(words) else {}
+    text = " ".join(words)
     if voc.multiword is not None:
         text = voc.multiword.sub(lambda m: voc.legal_forms[m.group(0)], text)
     words = _join_initials(text.split(), entity_type, voc)
@@ -133,7 +232,7 @@ def tokenize(name: str, entity_type: str | None = None) -> tuple[Token, ...]:
             tokens.append(Token(word, word, INITIAL))
         else:
             key = phonetic_key(word)
-            tokens.append(Token(word, key, NAME, bool(_PATRONYMIC.search(key))))
+            tokens.append(Token(word, key, NAME, bool(_PATRONYMIC.search(key)), readings(word, accents.get(word))))
     return tuple(tokens)
 
 

@@ -11,7 +11,8 @@ from typing import TextIO
 from sanctrack.matching.index import Candidate, NameIndex
 
 ENTITY_TYPES = ("person", "organisation", "vessel", "aircraft")
-CSV_COLUMNS = ["query", "rank", "authority", "list_id", "list_ref", "name", "matched_name", "score", "evidence"]
+CSV_COLUMNS = ["query", "rank", "authority", "list_id", "list_ref", "name", "matched_name", "matched_name_latin", "score",
+               "evidence"]
 
 
 class ScreenInputError(ValueError):
@@ -34,14 +35,32 @@ def read_names_file(path: Path) -> list[dict[str, str | None]]:
             if not row["name"]:
                 raise ScreenInputError(f"{path}: line {line}: empty name")
             rows.append({"name": row["name"], "type": etype})
+    if not rows:
+        raise ScreenInputError(f"{path}: no names to screen (the file has a header and no rows)")
     return rows
+
+
+def check_filters(index: NameIndex, authorities: list[str] | None, entity_types: Iterable[str | None]) -> None:
+    """Refuse filters that would match nothing whatever the name: an authority or an entity type with no
+    designation loaded. An empty result for them would read as a clear."""
+    loaded = sorted(set(index.authority))
+    unknown = sorted(set(authorities or []) - set(loaded))
+    if unknown:
+        raise ScreenInputError(f"unknown authority {', '.join(unknown)}: the warehouse holds designations of "
+                               f"{', '.join(loaded)}")
+    types = sorted(set(index.entity_type))
+    missing = sorted({t for t in entity_types if t} - set(types))
+    if missing:
+        raise ScreenInputError(f"no designations of type {', '.join(missing)} are loaded (types loaded: "
+                               f"{', '.join(types)})")
 
 
 def screen_many(index: NameIndex, rows: Iterable[dict], *, authorities: list[str] | None, limit: int,
                 min_score: float, default_type: str | None = None) -> list[tuple[str, int, Candidate]]:
     """(query, rank, candidate) for every row's candidates, in input order."""
     rows = list(rows)
-    index.prepare(row["name"] for row in rows)
+    if len(rows) > 1:  # one name looks its typos up alone, without the batch's numpy
+        index.prepare(row["name"] for row in rows)
     out: list[tuple[str, int, Candidate]] = []
     for row in rows:
         candidates = index.screen(row["name"], entity_type=row.get("type") or default_type, authorities=authorities,
@@ -57,7 +76,7 @@ def write_csv(results: list[tuple[str, int, Candidate]], fh: TextIO) -> None:
     for query, rank, cand in results:
         rec = cand.as_record()
         writer.writerow([query, rank, rec["authority"], rec["list_id"], rec["list_ref"] or "", rec["name"],
-                         rec["matched_name"], f"{rec['score']:.4f}",
+                         rec["matched_name"], rec["matched_name_latin"], f"{rec['score']:.4f}",
                          json.dumps(rec["evidence"], sort_keys=True, ensure_ascii=False)])
 
 
