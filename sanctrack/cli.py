@@ -259,25 +259,66 @@ def _print_table(columns: list[str], rows: list[tuple], title: str | None = None
     Console(width=max(shutil.get_terminal_size().columns, 120)).print(table)
 
 
-@main.command(epilog=_examples("sanctrack extract seeds/news/", "sanctrack extract article.html --format jsonl"))
+def _lists_options(func):
+    """--lists FILE (repeatable) and --db WAREHOUSE: the listed names the extractor recognises."""
+    func = click.option("--db", "lists_db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                        help="Recognise the names on the lists loaded in this warehouse.")(func)
+    return click.option("--lists", "list_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help="A list file (UK, OFAC, UN, EU) whose names to recognise (repeatable).")(func)
+
+
+def _known_entities(list_files: tuple[Path, ...], lists_db: Path | None):
+    """The known-entity index from list files or a warehouse, or None when neither is given."""
+    if list_files and lists_db:
+        raise click.UsageError("give --lists or --db, not both")
+    if list_files:
+        from sanctrack.extract.known import from_list_files
+        from sanctrack.lists import ListFormatError
+
+        try:
+            return from_list_files(list_files)
+        except ListFormatError as exc:
+            _fail(str(exc))
+    if lists_db:
+        from sanctrack.extract.known import from_warehouse
+
+        con = _open_read_only(lists_db)
+        try:
+            known = from_warehouse(con)
+        finally:
+            con.close()
+        if known is None:
+            _fail(f"{lists_db} holds no list: load one with `sanctrack run lists`")
+        return known
+    return None
+
+
+@main.command(epilog=_examples(
+    "sanctrack extract seeds/news/",
+    "sanctrack extract article.html --format jsonl",
+    "sanctrack extract articles/ --lists ../shared/data/lists/uk-ofsi-conlist/ConList_2025-04-14.xlsx",
+))
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-def extract(paths: tuple[str, ...], fmt: str) -> None:
-    """Extract sanctions mentions from files or directories (no database, no Prefect).
+@_lists_options
+def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], lists_db: Path | None) -> None:
+    """Extract sanctions mentions from files or directories (no database writes, no Prefect).
 
     jsonl gives one object per mention: doc, name, entity_type, count, role, affiliation,
-    authority, action, rosatom_linked, sentence, start, end, confidence, cue.
+    authority, action, rosatom_linked, sentence, start, end, confidence, cue. With --lists or
+    --db, names on the official lists are recognised as such (their entry is in `cue`).
     """
     from sanctrack.documents import SourceError, read_documents
     from sanctrack.extract import extract_mentions
 
+    known = _known_entities(list_files, lists_db)
     records, failed = [], 0
     for item in read_documents(paths):
         if isinstance(item, SourceError):
             failed += 1
             click.secho(f"skipped {item}", fg="yellow", err=True)
             continue
-        for mention in extract_mentions(item.text):
+        for mention in extract_mentions(item.text, known=known):
             record = mention.as_record(item.source_uri)
             if fmt == "jsonl":
                 click.echo(json.dumps(record, ensure_ascii=False))
@@ -285,7 +326,7 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
                 records.append(record)
     if fmt == "table":
         columns = ["doc", "name", "entity_type", "count", "role", "affiliation", "authority", "action",
-                   "rosatom_linked", "start", "end", "cue"]
+                   "rosatom_linked", "start", "end", "confidence"]
         _print_table(columns, [tuple(r[c] for c in columns) for r in records])
     if failed:
         sys.exit(1)
@@ -485,18 +526,31 @@ def report(obj: dict, out_file: Path) -> None:
     click.echo(f"report: {out_file.resolve()}")
 
 
-@main.command(epilog=_examples("sanctrack evaluate --gold ../shared/corpus/dev",
-                               "sanctrack evaluate --gold ../shared/corpus/dev --floor tests/data/extraction_floor.json"))
-@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
-              help="Folder with texts/ and gold.jsonl.")
+@main.command(epilog=_examples(
+    "sanctrack evaluate --gold ../shared/corpus/dev --gold ../shared/corpus/dev2",
+    "sanctrack evaluate --gold ../shared/corpus/dev --gold ../shared/corpus/dev2 --cross-validate",
+    "sanctrack evaluate --gold my-texts/ --lists ../shared/data/lists/un-sc/UN_consolidated_2026-02-27.xml",
+))
+@click.option("--gold", "gold_dirs", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True,
+              required=True, help="Folder with texts/, gold.jsonl (and evidence.jsonl); repeatable.")
+@click.option("--cross-validate", "cross_validate", is_flag=True,
+              help="Leave-one-document-out: each text is extracted by a model trained on all the others.")
+@_lists_options
 @click.option("--floor", "floor_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="JSON with the recorded strict_f1: fail when strict F1 drops more than 0.02 below it.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evaluate(gold_dir: Path, floor_file: Path | None, fmt: str) -> None:
-    """Score the extractor against labelled texts: strict and entity precision, recall, F1."""
-    from sanctrack.evaluate import evaluate_dir, render_report
+def evaluate(gold_dirs: tuple[Path, ...], cross_validate: bool, list_files: tuple[Path, ...], lists_db: Path | None,
+             floor_file: Path | None, fmt: str) -> None:
+    """Score the extractor against labelled texts: strict and entity precision, recall, F1, per
+    folder and in total, and the calibration of `confidence`."""
+    from sanctrack.evaluate import evaluate_folders, render_report
+    from sanctrack.extract.learn import GoldFolderError
 
-    report = evaluate_dir(gold_dir)
+    known = _known_entities(list_files, lists_db)
+    try:
+        report = evaluate_folders(list(gold_dirs), known=known, cross_validate=cross_validate)
+    except GoldFolderError as exc:
+        _fail(str(exc))
     click.echo(json.dumps(report, indent=2, default=str) if fmt == "json" else render_report(report))
     if floor_file is not None:
         floor = json.loads(floor_file.read_text())["strict_f1"]
@@ -504,6 +558,29 @@ def evaluate(gold_dir: Path, floor_file: Path | None, fmt: str) -> None:
         if strict_f1 < floor - 0.02:
             _fail(f"strict F1 {strict_f1:.3f} is more than 0.02 below the recorded floor {floor:.3f}")
         click.echo(f"strict F1 {strict_f1:.3f} holds the floor {floor:.3f} (tolerance 0.02)")
+
+
+@main.command(epilog=_examples(
+    "sanctrack train --gold ../shared/corpus/dev --gold ../shared/corpus/dev2 --lists ../shared/data/lists/un-sc/UN_consolidated_2026-02-27.xml",
+))
+@click.option("--gold", "gold_dirs", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True,
+              required=True, help="Folder with texts/, gold.jsonl and evidence.jsonl; repeatable.")
+@_lists_options
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: the one the extractor reads, seeds/reference/extractor_model.json).")
+def train(gold_dirs: tuple[Path, ...], list_files: tuple[Path, ...], lists_db: Path | None, out_file: Path | None) -> None:
+    """Learn the extractor's decision weights from labelled texts (with and without known entities),
+    with the output threshold and the calibration of `confidence` from cross-validation."""
+    from sanctrack.extract.learn import GoldFolderError, train as run_train
+    from sanctrack.extract.scorer import MODEL_PATH
+
+    known = _known_entities(list_files, lists_db)
+    try:
+        stats = run_train(list(gold_dirs), known, out_file or MODEL_PATH)
+    except GoldFolderError as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(stats, indent=2))
+    click.echo(f"model: {(out_file or MODEL_PATH).resolve()}")
 
 
 if __name__ == "__main__":

@@ -14,35 +14,14 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sanctrack.extract import extract_mentions
 from sanctrack.extract.model import Mention
+from sanctrack.extract.resolve import name_tokens, names_match
 
 Extractor = Callable[[str], list[Mention]]
-
-
-def name_tokens(name: str) -> frozenset[str]:
-    """Tokens of a name after Unicode folding, lower-casing and dropping punctuation."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
-    return frozenset(re.sub(r"[^\w\s]|_", " ", folded).split())
-
-
-def names_match(predicted: str, gold: str) -> bool:
-    """The GUIDE's name rule: equal; gold plus at most two tokens; or a subset of >= 2 gold tokens."""
-    p, g = name_tokens(predicted), name_tokens(gold)
-    if not p or not g:
-        return False
-    if p == g:
-        return True
-    if g <= p and len(p - g) <= 2:
-        return True
-    return p <= g and len(p) >= 2
 
 
 def targets_match(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
@@ -86,6 +65,11 @@ def _greedy(preds: list[dict], golds: list[dict], strict: bool) -> list[tuple[in
                 used_g.add(gi)
                 break
     return pairs
+
+
+def strict_matches(predictions: list[dict], golds: list[dict]) -> set[int]:
+    """Indexes of the predictions that strictly match a gold entry (the scorer's 1:1 matching)."""
+    return {pi for pi, _ in _greedy(predictions, golds, strict=True)}
 
 
 def _distinct(rows: Iterable[dict], key: Callable[[dict], tuple]) -> list[dict]:
@@ -194,33 +178,75 @@ def _brief(row: dict, type_field: str) -> str:
     return f"{what} [{row[type_field]}, {row['authority']}, {row['action']}]"
 
 
-def evaluate_dir(gold_dir: Path, extract: Extractor = extract_mentions) -> dict[str, Any]:
-    """Run `extract` over `gold_dir/texts/*` and score it against `gold_dir/gold.jsonl`."""
-    gold_dir = Path(gold_dir)
-    gold_path = gold_dir / "gold.jsonl"
-    if not gold_path.is_file():
-        raise FileNotFoundError(f"{gold_path} not found: a gold folder holds texts/ and gold.jsonl")
-    docs = []
-    with gold_path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            gold = json.loads(line)
-            for required in ("doc", "targets"):
-                if required not in gold:
-                    raise ValueError(f"{gold_path}:{line_no}: missing {required!r}")
-            text_path = gold_dir / "texts" / gold["doc"]
-            text = text_path.read_text(encoding="utf-8", errors="replace")
-            predictions = [m.as_record(gold["doc"]) for m in extract(text)]
-            docs.append({"doc": gold["doc"], "gold": gold, "predictions": predictions})
+def evaluate_dir(gold_dir: Path, extract: Extractor | None = None) -> dict[str, Any]:
+    """Run `extract` (the shipped extractor by default) over a gold folder and score it."""
+    from sanctrack.extract import extract_mentions
+    from sanctrack.extract.learn import read_gold_folder
+
+    extract = extract or extract_mentions
+    docs = [
+        {"doc": d.doc, "gold": d.gold, "predictions": [m.as_record(d.doc) for m in extract(d.text)]}
+        for d in read_gold_folder(Path(gold_dir))
+    ]
     report = score_documents(docs)
     report["gold_dir"] = str(gold_dir)
     return report
 
 
+def evaluate_folders(folders: Sequence[Path], known=None, cross_validate: bool = False) -> dict[str, Any]:
+    """Score the extractor on one or more gold folders: each folder and the total, with the
+    calibration of `confidence`. With `cross_validate`, every document is extracted by a model
+    trained on all the other documents (leave-one-document-out); otherwise by the shipped model."""
+    from sanctrack.extract import extract_mentions
+    from sanctrack.extract.learn import cross_validate as run_cv, predictions, read_gold_folder
+    from sanctrack.extract.scorer import load_models
+
+    docs = [d for folder in folders for d in read_gold_folder(Path(folder))]
+    if cross_validate:
+        model = load_models().pick(known is not None)
+        cv = run_cv(docs, known)
+        # the threshold and calibration of the shipped model, so the figures describe its settings
+        scored = predictions(cv, model.threshold, model.calibration)
+        for entry, d in zip(scored, docs):
+            entry["folder"] = d.folder
+    else:
+        scored = [
+            {"doc": d.doc, "folder": d.folder, "gold": d.gold,
+             "predictions": [m.as_record(d.doc) for m in extract_mentions(d.text, known=known)]}
+            for d in docs
+        ]
+    report = score_documents(scored)
+    report["gold_dir"] = ", ".join(str(f) for f in folders)
+    report["mode"] = ("cross-validated" if cross_validate else "shipped model") + (", known entities" if known is not None else "")
+    report["folders"] = {
+        str(folder): {k: v for k, v in score_documents([e for e in scored if e["folder"] == str(folder)]).items()
+                      if k in ("documents", "strict", "entity", "non_target_false_positives")}
+        for folder in folders
+    } if len(folders) > 1 else {}
+    report["calibration"] = calibration_table(scored)
+    return report
+
+
+def calibration_table(scored: list[dict], edges: Sequence[float] = (0.0, 0.5, 0.7, 0.8, 0.9, 1.0001)) -> list[dict]:
+    """Rows per confidence band: how many predictions, and the share strictly correct."""
+    bands = [{"from": lo, "to": min(hi, 1.0), "rows": 0, "correct": 0} for lo, hi in zip(edges, edges[1:])]
+    for entry in scored:
+        ok = strict_matches(entry["predictions"], entry["gold"]["targets"])
+        for i, row in enumerate(entry["predictions"]):
+            for band, (lo, hi) in zip(bands, zip(edges, edges[1:])):
+                if lo <= row["confidence"] < hi:
+                    band["rows"] += 1
+                    band["correct"] += i in ok
+                    break
+    for band in bands:
+        band["share_correct"] = round(band["correct"] / band["rows"], 4) if band["rows"] else None
+    return bands
+
+
 def render_report(report: dict[str, Any]) -> str:
     """A readable text rendering of an `evaluate_dir` report."""
-    lines = [f"Extraction scores on {report.get('gold_dir', '?')} ({report['documents']} documents)", ""]
+    mode = f", {report['mode']}" if report.get("mode") else ""
+    lines = [f"Extraction scores on {report.get('gold_dir', '?')} ({report['documents']} documents{mode})", ""]
     lines.append(f"{'':18}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'pred':>6}{'gold':>6}")
     for label, key in (("strict", "strict"), ("entity", "entity")):
         r = report[key]
@@ -233,6 +259,15 @@ def render_report(report: dict[str, Any]) -> str:
     lines += ["", f"over {acc['pairs']} name-matched pairs: action {acc['action']}, authority {acc['authority']}, type {acc['type']}"]
     fps = report["non_target_false_positives"]
     lines.append(f"non-target false positives: {len(fps)}" + "".join(f"\n  {f['doc']}: {f['name']}" for f in fps))
+    for folder, r in report.get("folders", {}).items():
+        lines.append(f"{folder}: strict P {r['strict']['precision']:.3f} R {r['strict']['recall']:.3f} "
+                     f"F1 {r['strict']['f1']:.3f} ({r['documents']} documents), entity F1 {r['entity']['f1']:.3f}, "
+                     f"non-target false positives {len(r['non_target_false_positives'])}")
+    if report.get("calibration"):
+        lines += ["", "calibration (confidence band: rows, share strictly correct):"]
+        for band in report["calibration"]:
+            share = "-" if band["share_correct"] is None else f"{band['share_correct']:.3f}"
+            lines.append(f"  [{band['from']:.1f}, {band['to']:.1f}{']' if band['to'] >= 1 else ')'}: {band['rows']:>5}  {share}")
     lines += ["", "per document:"]
     for d in report["per_document"]:
         lines.append(f"  {d['doc']}: {d['matched']}/{d['gold']} gold matched, {d['predicted']} predicted")

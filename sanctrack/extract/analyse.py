@@ -32,7 +32,7 @@ from sanctrack.extract.text import Segment, segment_document
 # A segment is analysed when it holds one of these cue classes, or follows one that does by at
 # most _WINDOW segments (its distance is evidence).
 _STATEMENT_CUES = frozenset(("sanction", "delist"))
-_WINDOW = 6
+_WINDOW = 3
 # "Address: Myanmar.", "Reasons: ...": the fields of an entry, which do not end its list.
 _FIELD_RE = re.compile(r"^[A-Z][\w .]{1,30}:")
 _CONTINUATION_RE = re.compile(
@@ -42,10 +42,15 @@ _CONTINUATION_RE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_APPOSITIVE_RE = re.compile(r"^,\s+(?:(?:the|a|an|his|her|their|its)\s+)?([^,;()\n]{2,90}?)(?=\s*(?:,|;|\.(?:\s|$)|\s—|\s–|\)|$))")
-_ROLE_OF_RE = re.compile(r"\b(?:of|at|within|in)\s+(?:the\s+|a\s+)?([A-Z][^,;]*)$")
+_ROLE_OF_RE = re.compile(r"\b(?:of|at|within|in|for)\s+(?:the\s+|a\s+|an\s+)?([^,;]+)$")
+_WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+|a\s+)?([^,;]+)$")
+_INCLUDING_AFFILIATION_RE = re.compile(
+    r"\b(?:affiliated with|linked to|associated with|connected to|tied to)\s+(?:the\s+)?([^,;]+?),\s+(?:including|among them|such as)\s+[^,;]*$"
+)
+_ROLE_BEFORE_RE = re.compile(r"(?:^|\s)((?:(?:former|ex-|deputy|senior|chief|acting|first|then)\s+)*[a-z][\w-]*)\s+$")
 _LINKED_RE = re.compile(
     r"^\s*(?:(?:that\s+(?:are|were|is)\s+)?(?:linked|tied|affiliated|associated|connected|belonging)\s+(?:to|with)|of|from|at|within|in)\s+"
-    r"(?:the\s+)?((?:[\w’'-]+\s+){0,6}?(?:[A-Z][\w’'-]*))(?=[\s,.;)]|$)"
+    r"(?:the\s+)?([^,.;()\n]{2,80}?)(?=\s*(?:[,.;)]|\s(?:and|who|which|that|for|over|in)\s|$))"
 )
 
 
@@ -86,6 +91,16 @@ class DocAnalysis:
     default_authority: str | None
     agents: dict[int, list[str]]  # segment index -> authorities acting in it
     anaphors: list[tuple[SegmentContext, Anaphor]] = field(default_factory=list)
+    _entities: tuple | None = None
+
+    def entities(self):
+        """The candidates grouped into targets (resolve.link_entities), cached until they change."""
+        from sanctrack.extract.resolve import link_entities
+
+        key = len(self.candidates)
+        if self._entities is None or self._entities[0] != key:
+            self._entities = (key, link_entities(self.candidates))
+        return self._entities[1]
 
     def list_of(self, segment_index: int) -> int:
         """The list a segment belongs to: its introduction for a list item, itself otherwise."""
@@ -93,11 +108,19 @@ class DocAnalysis:
         return intro if intro is not None else segment_index
 
 
+def alias_roles(ctx: SegmentContext) -> dict[tuple[int, int], str]:
+    """The role of every alias occurrence of a segment (authority_role), computed once per segment."""
+    if ctx.roles is None:
+        ctx.roles = {(f, l): authority_role(ctx, f, l) for _, f, l in ctx.auths}
+    return ctx.roles
+
+
 def _agents(ctx: SegmentContext) -> list[str]:
     """Authorities that act in a segment: an alias shortly before a sanction cue, or after "by"."""
     out: list[str] = []
+    roles = alias_roles(ctx)
     for a, first, last in ctx.auths:
-        role = authority_role(ctx, first, last)
+        role = roles[(first, last)]
         if role in ("agent", "by", "list_owner", "place_of_measure"):
             out.append(a.authority)
     return list(dict.fromkeys(out))
@@ -192,7 +215,8 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
     for seg in segments:
         seg_text = text[seg.start:seg.end]
         lower = seg_text.lower()
-        cues = find_cues(lower, lex)
+        toks = tokenize(seg_text)
+        cues = find_cues(lower, toks.start, lex) if len(lower) == len(seg_text) else []
         classes = frozenset(c.cls for c in cues)
         seg_cues[seg.index] = classes
         intro_classes: frozenset[str] = frozenset()
@@ -223,7 +247,6 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
             item_chain = False
         if statement:
             last_cued = seg.index
-        toks = tokenize(seg_text)
         if not toks.text:
             continue
         auths = find_authorities(seg_text, lex)
@@ -232,7 +255,9 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
         ctx = segment_context(seg, seg_text, toks, cues, auths, intro_classes, continuation)
         ctx.continues = bool(continuation and _CONTINUATION_RE.match(seg_text))
         contexts[seg.index] = ctx
-        raw[seg.index] = (name_spans(seg_text, toks, lex), group_spans(seg_text, pattern, lex))
+        # groups need a number or a quantity word; most segments have none
+        has_quantity = any(w[:1].isdigit() or w.lower() in _QUANTITY_WORDS for w in toks.text)
+        raw[seg.index] = (name_spans(seg_text, toks, lex), group_spans(seg_text, pattern, lex) if has_quantity else [])
 
     agents = {i: _agents(ctx) for i, ctx in contexts.items()}
     default = _default_authority(contexts, agents)
@@ -263,8 +288,9 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
     candidates.sort(key=lambda c: c.start)
     if known is not None:
         known.annotate(candidates)
-    _coreference_features(candidates)
+    linked = _coreference_features(candidates)
     doc = DocAnalysis(text, segments, contexts, candidates, default, agents, anaphors)
+    doc._entities = (len(candidates), linked)
     for cand in candidates:
         cand.anchor = find_anchor(doc, cand)
         cand.action_features = anchor_features(cand.anchor)
@@ -272,25 +298,36 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
     return doc
 
 
-def _coreference_features(candidates: list[Candidate]) -> None:
+def _listed(cand: Candidate) -> bool:
+    return cand.ctx.seg.kind == "item" or "gov:sanction_verb" in cand.features
+
+
+def _coreference_features(candidates: list[Candidate]) -> tuple:
     """Evidence from the other mentions of the same target: a bare surname that a fuller name
     elsewhere explains ("Hakizimana" after "Apollinaire Hakizimana") is a name, not a word."""
     from sanctrack.extract.resolve import link_entities, name_tokens
 
     entities, of = link_entities(candidates)
+    listed = [sum(1 for j in e.members if _listed(candidates[j])) for e in entities]
     for i, cand in enumerate(candidates):
         e = of[i]
         if e is None:
             continue
-        members = entities[e].members
-        cand.features.append("coref:mentions" + ("1" if len(members) == 1 else "2" if len(members) == 2 else "3+"))
-        mine = name_tokens(cand.name or "")
-        if any(mine < name_tokens(candidates[j].name or "") for j in members if j != i):
+        entity = entities[e]
+        n = len(entity.members)
+        cand.features.append("coref:mentions" + ("1" if n == 1 else "2" if n == 2 else "3+"))
+        if name_tokens(cand.name or "") < entity.tokens:
             cand.features.append("coref:short_form")
-        if any(candidates[j].ctx.seg.kind == "item" or "gov:sanction_verb" in candidates[j].features for j in members if j != i):
+        if listed[e] - _listed(cand) > 0:
             cand.features.append("coref:listed_elsewhere")
+    return entities, of
 
 
+_QUANTITY_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen dozens single several
+    number numerous multiple various group handful raft other scores hundreds""".split()
+)
 _GROUP_RE_CACHE: dict[int, re.Pattern[str]] = {}
 
 
@@ -348,11 +385,14 @@ def _name_candidate(ctx: SegmentContext, span: NameSpan, head: int, end: int, le
         words = phrase.lower().split()
         if words and any(w.strip(",") in lex.role_nouns or w.rstrip("s") in lex.role_nouns for w in words[:6]):
             role = phrase
-    affiliation = None
-    if role:
-        am = _ROLE_OF_RE.search(role)
-        if am:
-            affiliation = am.group(1).strip()
+    if not role:
+        role = _role_before(ctx, span, lex)
+    affiliation = _affiliation(role, lex) if role else None
+    if affiliation is None:
+        # "individuals affiliated with the Russian government, including Defense Minister X"
+        m = _INCLUDING_AFFILIATION_RE.search(ctx.text[:span.start])
+        if m and relation.gov == "list_intro":
+            affiliation = m.group(1).strip()
     return Candidate(
         kind="name",
         ctx=ctx,
@@ -369,6 +409,39 @@ def _name_candidate(ctx: SegmentContext, span: NameSpan, head: int, end: int, le
         acronym=span.acronym,
         relation=relation,
     )
+
+
+def _role_before(ctx: SegmentContext, span: NameSpan, lex: Lexicon) -> str | None:
+    """A lower-case role right before the name: "Italian businessman X", "its owner X", "former Latvian mayor X"."""
+    begin = span.title_first if span.title_first is not None else span.first
+    words: list[str] = []
+    k = begin - 1
+    while k >= 0 and len(words) < 4:
+        w = ctx.toks.text[k]
+        low = ctx.low[k]
+        if low in lex.role_nouns or low.rstrip("s") in lex.role_nouns or words and (w[:1].isupper() and w in lex.stopwords or low in ("former", "deputy", "senior", "chief", "acting", "first", "then", "late") or low.startswith("ex-")):
+            words.insert(0, w)
+            k -= 1
+            continue
+        break
+    if not words or not any(w.lower() in lex.role_nouns or w.lower().rstrip("s") in lex.role_nouns for w in words):
+        return None
+    return " ".join(words)
+
+
+def _affiliation(role: str, lex: Lexicon) -> str | None:
+    """The organisation in a role: "head of a division within the defense ministry" -> "defense
+    ministry", "commander of the Houthi Naval Forces" -> "Houthi Naval Forces"; never a country."""
+    m = _WITHIN_RE.search(role) or _ROLE_OF_RE.search(role)
+    if not m:
+        return None
+    value = re.split(r"\s+(?:and|who|which|that|for|in|at)\s+", m.group(1).strip())[0].strip()
+    if not value or value in lex.places or value.title() in lex.places or value.lower() in ("the", "a"):
+        return None
+    words = value.split()
+    if not any(w[:1].isupper() for w in words) and not any(w.lower() in lex.org_words_lower for w in words):
+        return None  # "head of operations": no organisation named
+    return value
 
 
 def _name_type(feats: list[str]) -> str:
@@ -391,16 +464,26 @@ def _group_candidate(ctx: SegmentContext, g: GroupSpan, lex: Lexicon) -> Candida
     last = ctx.tok_at(g.end - 1)
     feats, relation = group_features(ctx, g, first, last, lex)
     affiliation = None
-    m = _LINKED_RE.match(ctx.text[g.end:g.end + 120])
+    end = g.end  # the group's phrase runs to the end of what it is linked to
+    tail = ctx.text[g.end:g.end + 160]
+    m = _LINKED_RE.match(tail)
     if m:
         affiliation = m.group(1).strip()
+        end = g.end + m.end(1)
+        # "linked to Russia's nuclear energy sector, Rosatom": the name the phrase ends on
+        named = re.match(r",\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})(?=\s*(?:[.;,)]|$))", tail[m.end(1):])
+        if named and named.group(1) not in lex.places:
+            affiliation = named.group(1)
+            end = g.end + m.end(1) + named.end(1)
+        elif affiliation.endswith(("’s", "'s")) or affiliation in lex.places:
+            affiliation = None
     return Candidate(
         kind="group",
         ctx=ctx,
         first=first,
         last=last,
         start=ctx.seg.start + g.start,
-        end=ctx.seg.start + g.end,
+        end=ctx.seg.start + end,
         name=None,
         count=g.count,
         entity_type="unnamed_group",
@@ -503,8 +586,8 @@ def authority_options(doc: DocAnalysis, cand: Candidate) -> list[tuple[str, list
     """
     ctx = cand.ctx
     kind, actx, k = cand.anchor or find_anchor(doc, cand)
-    roles_a = {(f, l): authority_role(actx, f, l) for _, f, l in actx.auths}
-    roles_o = {(f, l): authority_role(ctx, f, l) for _, f, l in ctx.auths}
+    roles_a = alias_roles(actx)
+    roles_o = alias_roles(ctx)
     tiers: dict[str, list[str]] = {}
 
     def add(authorities, tier):
@@ -534,16 +617,18 @@ def authority_options(doc: DocAnalysis, cand: Candidate) -> list[tuple[str, list
     options = []
     for authority in sorted(tiers):
         ts = tiers[authority]
-        feats = [f"tier:{t}" for t in ts]
-        feats.append(f"best_tier:{best_tier}")
+        # Only what tells this authority apart from the others: its tiers, whether it is in the best
+        # tier present, the other roles its alias plays; context only in conjunction with those.
+        feats = [f"tier:{t}" for t in ts] or ["tier:none"]
         if best_tier in ts:
             feats.append("in_best_tier")
             feats.append(f"in_best_tier:{best_tier}")
+            feats.append(f"in_best_tier&anchor:{kind}")
+            if len(at_anchor) > 1 and best_tier == "anchor":
+                feats.append("in_best_tier:shared")
+        else:
+            feats.append(f"below_best_tier:{best_tier}")
         feats.extend(f"other_role:{r}" for r in sorted(other_roles.get(authority, ())))
-        if not ts:
-            feats.append("tier:none")
-        feats.append(f"anchor:{kind}")
-        feats.append(f"n_at_anchor:{min(len(at_anchor), 3)}")
         options.append((authority, feats))
     return options
 

@@ -59,21 +59,20 @@ class Tokens:
 
 def tokenize(segment: str) -> Tokens:
     """Tokens of a segment; a dot stays on a known abbreviation or a single capital ("J.")."""
-    texts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TOKEN_RE.finditer(segment):
-        tok = m.group(0)
-        s, e = m.span()
-        if tok == "." and texts and ends[-1] == s:
-            prev = texts[-1]
-            if prev.lower() in _DOT_WORDS or (len(prev) == 1 and prev.isupper()):
-                texts[-1] = prev + "."
-                ends[-1] = e
+    matches = list(_TOKEN_RE.finditer(segment))
+    texts = [m.group() for m in matches]
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    if "." in segment:
+        k = 1
+        while k < len(texts):
+            prev = texts[k - 1]
+            if texts[k] == "." and ends[k - 1] == starts[k] and (prev.lower() in _DOT_WORDS or len(prev) == 1 and prev.isupper()):
+                texts[k - 1] = prev + "."
+                ends[k - 1] = ends[k]
+                del texts[k], starts[k], ends[k]
                 continue
-        texts.append(tok)
-        starts.append(s)
-        ends.append(e)
+            k += 1
     return Tokens(texts, starts, ends)
 
 
@@ -100,8 +99,8 @@ def _is_particle_word(tok: str, lex: Lexicon) -> bool:
 
 
 def _is_upper_word(tok: str) -> bool:
-    letters = [c for c in tok if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """A word in capitals ("PETROV", "U.S.", "LLC-FZ"); a single capital letter is not."""
+    return len(tok) >= 2 and tok.isupper()
 
 
 @dataclass(slots=True)
@@ -151,39 +150,41 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
     t = toks.text
     n = len(t)
     spans: list[NameSpan] = []
+    cap = [_is_cap(w) for w in t]  # computed once per token, read many times below
+    particles = lex.particles
+    particle = [(w in particles or "-" in w and _is_particle_word(w, lex)) and not w[:1].isupper() for w in t]
     i = 0
     while i < n:
         tok = t[i]
-        quoted = False
         # A quoted name: "Troops of Radiological, Chemical and Biological Defence".
-        if tok in _QUOTES_OPEN and i + 1 < n and _is_cap(t[i + 1]):
+        if tok in _QUOTES_OPEN and i + 1 < n and cap[i + 1]:
             close = _quoted_end(t, i + 1, n)
             if close is not None and close - i <= 32 and _mostly_capitalised(t[i + 1:close], lex):
                 span = NameSpan(i + 1, close - 1, toks.start[i + 1], toks.end[close - 1], quoted=True)
                 spans.append(span)
                 i = close + 1
                 continue
-        if not (_is_cap(tok) or _is_particle_word(tok, lex) and i + 1 < n and _is_cap(t[i + 1]) or _leading_number(t, i, lex)):
+        if not (cap[i] or particle[i] and i + 1 < n and cap[i + 1] or tok[:1].isdigit() and _leading_number(t, i, lex)):
             i += 1
             continue
         j = i
         surname_first = False
         while j + 1 < n:
             nxt = t[j + 1]
-            if _is_cap(nxt) or _is_particle_word(nxt, lex) and "-" in nxt:
+            if cap[j + 1] or particle[j + 1] and "-" in nxt:
                 j += 1
                 continue
             after = t[j + 2] if j + 2 < n else ""
-            if _is_particle_word(nxt, lex) and after and (_is_cap(after) or _is_particle_word(after, lex)):
+            if particle[j + 1] and after and (cap[j + 2] or particle[j + 2]):
                 j += 1
                 continue
-            if nxt == "&" and after and _is_cap(after):
+            if nxt == "&" and after and cap[j + 2]:
                 j += 1
                 continue
-            if nxt[:1].isdigit() and nxt.isdigit() and (j + 2 >= n or not t[j + 2][:1].islower()) and _is_cap(t[j]):
+            if nxt.isdigit() and (j + 2 >= n or not t[j + 2][:1].islower()) and cap[j]:
                 j += 1  # "Unit 29155", "SPIRIT 2", "Nord Stream 2 AG"
                 continue
-            if nxt in _JOIN_OF and after and (_is_cap(after) or after == "the" and j + 3 < n and _is_cap(t[j + 3])):
+            if nxt in _JOIN_OF and after and (cap[j + 2] or after == "the" and j + 3 < n and cap[j + 3]):
                 if _org_or_title_so_far(t, i, j, lex):
                     j += 2 if after != "the" else 3
                     continue

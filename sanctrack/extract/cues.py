@@ -42,22 +42,29 @@ class AuthorityMention:
     end: int
 
 
-def find_cues(segment_lower: str, lex: Lexicon) -> list[Cue]:
-    """Every cue in a lower-cased segment, ordered by offset."""
-    found = [
-        Cue(cls, m.start(), m.end(), m.group(0))
-        for cls, pattern in lex.cue_re.items()
-        for m in pattern.finditer(segment_lower)
-    ]
-    found.sort(key=lambda c: c.start)
+def find_cues(segment_lower: str, starts: list[int], lex: Lexicon) -> list[Cue]:
+    """Every cue in a lower-cased segment, ordered by offset, looked for only where a token starts
+    with the first characters of some cue (lexicon.cue_index): a few dictionary probes per word."""
+    index = lex.cue_index
+    short = lex.cue_short_keys  # prefixes of one or two characters (rare)
+    found: list[Cue] = []
+    for s in starts:
+        entries = index.get(segment_lower[s:s + 3])
+        if entries is None and short:
+            entries = index.get(segment_lower[s:s + 2]) or index.get(segment_lower[s:s + 1])
+        if entries is None:
+            continue
+        for cls, pattern in entries:
+            m = pattern.match(segment_lower, s)
+            if m is not None:
+                found.append(Cue(cls, s, m.end(), m.group(0)))
     return found
 
 
 def find_authorities(segment: str, lex: Lexicon) -> list[AuthorityMention]:
     """Authority aliases in a segment; compounds ("US-made", "London-based") are not aliases."""
     out = []
-    letters = [c for c in segment if c.isalpha()]
-    shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+    shouting = segment.isupper() and len(segment) >= 8  # a line in capitals: aliases in any case
     pattern = _caseless(lex) if shouting else lex.authority_re
     for m in pattern.finditer(segment):
         if segment[m.end():m.end() + 1] == "-":

@@ -1,10 +1,11 @@
-"""The extractor: candidates and evidence (analyse.py) -> decisions (scorer.py) -> rows (resolve.py).
+"""The extractor: candidates and evidence (analyse.py) -> decisions (scorer.py, frames.py) -> rows.
 
 For every candidate the `name` or `group` model gives P(target); for every authority that could
-have acted on it, the `authority` model gives P(that authority acted) and the `action` model the
-action. A row (target, authority, action) scores P(target) x P(authority); per target and
-authority the best-scored mention is the row's evidence, and rows at or above the model's
-threshold come out, with a calibrated `confidence` and the evidence in `cue`.
+have acted on it, the `authority` model gives P(that authority acted), and the frame rules give
+the action. A row (target, authority, action) scores P(target) x P(authority); per target and
+authority the best-scored mention is the row's evidence (resolve.py groups the mentions of one
+target), and rows at or above the model's threshold come out, with a calibrated `confidence` and
+the evidence in `cue`.
 """
 
 from __future__ import annotations
@@ -12,29 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sanctrack.extract.analyse import Candidate, DocAnalysis, analyse_document, anaphor_candidates, option_action
+from sanctrack.extract.known import KnownEntities
 from sanctrack.extract.lexicon import load_lexicon
 from sanctrack.extract.model import Mention
-from sanctrack.extract.resolve import canonical_member, link_entities, name_tokens
-from sanctrack.extract.scorer import ACTION_CLASSES, Model, load_model
-
-_ACTION_PREFIXES = ("cue", "ecue", "seg_has:", "intro:", "seg:")
-_AUTHORITY_CAND_PREFIXES = ("seg:", "enum:", "intro:")
+from sanctrack.extract.resolve import canonical_member, name_tokens
+from sanctrack.extract.scorer import ACTION_CLASSES, Model, ModelSet, load_models
 
 
 def authority_features(cand: Candidate, option: list[str]) -> list[str]:
-    """The authority model's input: the option's evidence and a little of the candidate's context."""
-    extra = [f for f in cand.features if f.startswith(_AUTHORITY_CAND_PREFIXES)]
-    return option + extra + [f"cand:{cand.kind}"]
-
-
-def action_features(cand: Candidate, option: list[str]) -> list[str]:
-    """The action model's input: cues around the predicate the candidate depends on, around the
-    candidate itself, and around the authority's alias."""
-    feats = list(cand.action_features)
-    feats += [f for f in cand.features if f.startswith(("clause_has:", "gov:", "right:", "seg:"))]
-    feats += [f for f in option if f.startswith(("acue:", "src:"))]
-    feats.append(f"cand:{cand.kind}")
-    return feats
+    """The authority model's input: the option's own evidence (analyse.authority_options)."""
+    return option
 
 
 @dataclass(slots=True)
@@ -57,15 +45,20 @@ def score_candidates(doc: DocAnalysis, model: Model) -> list[ScoredCandidate]:
     """Score every candidate; then the targets that anaphors ("the four men") refer back to."""
     doc.candidates = [c for c in doc.candidates if not c.synthetic]
     out = _score(doc, model, 0)
-    entities, of = link_entities(doc.candidates)
-    targets, by_key, p_of = [], {}, {}
+    entities, of = doc.entities()
+    targets: list[tuple[int, int, str, object]] = []
+    by_key: dict[object, Candidate] = {}
+    p_of: dict[object, float] = {}
+    kinds: dict[int, str] = {}
     for sc in out:
         cand = doc.candidates[sc.index]
         e = of[sc.index]
         if cand.kind != "name" or e is None or sc.p_target < 0.5:
             continue
-        targets.append((cand.start, cand.ctx.seg.index, _entity_type(entities[e], doc.candidates), e))
-        by_key[e] = doc.candidates[canonical_member(entities[e], doc.candidates)]
+        if e not in kinds:
+            kinds[e] = _entity_type(entities[e], doc.candidates)
+            by_key[e] = doc.candidates[canonical_member(entities[e], doc.candidates)]
+        targets.append((cand.start, cand.ctx.seg.index, kinds[e], e))
         p_of[e] = max(p_of.get(e, 0.0), sc.p_target)
     extra = anaphor_candidates(doc, targets, by_key)
     if extra:
@@ -100,7 +93,7 @@ def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Mod
     """One row per (target, authority) whose best score clears the threshold."""
     threshold = model.threshold if threshold is None else threshold
     cands = doc.candidates
-    entities, of = link_entities(cands)
+    entities, of = doc.entities()
     # entity key -> authority -> (score, candidate index, option)
     best: dict[tuple, dict[str, tuple[float, int, ScoredOption]]] = {}
     group_keys: dict[int, tuple] = {}
@@ -120,16 +113,18 @@ def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Mod
             if opt.authority not in slot or score > slot[opt.authority][0]:
                 slot[opt.authority] = (score, sc.index, opt)
     rows: list[Mention] = []
-    text = doc.text
     for key, by_authority in best.items():
+        passing = [(a, v) for a, v in by_authority.items() if v[0] >= threshold]
+        if not passing:
+            continue
         if key[0] == "entity":
             entity = entities[key[1]]
             canon = cands[canonical_member(entity, cands)]
+            entity_type = _entity_type(entity, cands)
+            members = [cands[i] for i in entity.members]
         else:
-            canon = None
-        for authority, (score, index, opt) in by_authority.items():
-            if score < threshold:
-                continue
+            canon, entity_type, members = None, "unnamed_group", []
+        for authority, (score, index, opt) in passing:
             cand = cands[index]
             action = max(opt.actions, key=opt.actions.get)
             ctx = cand.ctx
@@ -137,10 +132,10 @@ def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Mod
             rows.append(
                 Mention(
                     name=shown.name,
-                    entity_type=_entity_type(entities[key[1]], cands) if key[0] == "entity" else "unnamed_group",
+                    entity_type=entity_type,
                     count=cand.count if cand.kind == "group" else 1,
-                    role=_first(c.role for c in _members(key, entities, cands, cand)),
-                    affiliation=_first(c.affiliation for c in _members(key, entities, cands, cand)),
+                    role=_first(c.role for c in [cand, *members]),
+                    affiliation=_first(c.affiliation for c in [cand, *members]),
                     authority=authority,
                     action=action,
                     rosatom_linked=_rosatom(cand),
@@ -154,13 +149,6 @@ def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Mod
             )
     rows.sort(key=lambda m: (m.start, m.authority, m.action))
     return rows
-
-
-def _members(key: tuple, entities, cands: list[Candidate], cand: Candidate) -> list[Candidate]:
-    if key[0] != "entity":
-        return [cand]
-    members = [cands[i] for i in entities[key[1]].members]
-    return [cand] + [m for m in members if m is not cand]
 
 
 def _first(values) -> str | None:
@@ -195,8 +183,12 @@ def _cue(model: Model, cand: Candidate, opt: ScoredOption, action: str) -> str:
     return "|".join(parts)
 
 
-def extract_mentions(text: str, known=None, model: Model | None = None) -> list[Mention]:
-    """Sanctions mentions in `text`: one per target, authority and action, in document order."""
-    model = model or load_model()
+def extract_mentions(text: str, known: KnownEntities | None = None, models: ModelSet | None = None) -> list[Mention]:
+    """Sanctions mentions in `text`: one per target, authority and action, in document order.
+
+    `known`: the listed names (known.py), when the official lists are at hand; the model of the
+    matching mode decides.
+    """
+    model = (models or load_models()).pick(known is not None)
     doc = analyse_document(text, known=known)
     return rows_from_scores(doc, score_candidates(doc, model), model)

@@ -61,6 +61,7 @@ class SegmentContext:
     continuation: int  # 0: the segment has its own cue; k: k segments after a cued one
     cue_classes: frozenset[str] = frozenset()
     continues: bool = False  # opens like a continuation ("They include", "Three of them")
+    roles: dict | None = None  # alias occurrence -> role (analyse.alias_roles), computed once
 
     def tok_at(self, offset: int) -> int:
         return max(0, bisect_right(self.toks.start, offset) - 1)

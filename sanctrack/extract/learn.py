@@ -19,17 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sanctrack.extract.analyse import DocAnalysis, analyse_document, anaphor_candidates
-from sanctrack.extract.extractor import (
-    ScoredCandidate,
-    action_features,
-    authority_features,
-    rows_from_scores,
-    score_candidates,
-)
-from sanctrack.extract.resolve import canonical_member, link_entities, name_tokens
-from sanctrack.extract.scorer import ACTION_CLASSES, Binary, Model, Multiclass
+from sanctrack.extract.extractor import ScoredCandidate, authority_features, rows_from_scores, score_candidates
+from sanctrack.extract.known import KnownEntities
+from sanctrack.extract.resolve import canonical_member, names_match
+from sanctrack.extract.scorer import Binary, Model, ModelSet
 
-DEFAULT_C = {"name": 0.5, "group": 0.5, "authority": 0.5, "action": 0.5}
+DEFAULT_C = {"name": 0.5, "group": 0.5, "authority": 0.5}
 
 
 @dataclass
@@ -44,12 +39,16 @@ class LabelledDoc:
     analysis: DocAnalysis | None = None
 
 
+class GoldFolderError(ValueError):
+    """A gold folder that cannot be read: the file and the line say what is wrong."""
+
+
 def read_gold_folder(folder: Path) -> list[LabelledDoc]:
     """Every labelled document of a gold folder; a missing or malformed file is named in the error."""
     folder = Path(folder)
     gold_path = folder / "gold.jsonl"
     if not gold_path.is_file():
-        raise FileNotFoundError(f"{gold_path} not found: a gold folder holds texts/, gold.jsonl and evidence.jsonl")
+        raise GoldFolderError(f"{gold_path} not found: a gold folder holds texts/, gold.jsonl and evidence.jsonl")
     evidence: dict[str, dict[int, tuple[int, int]]] = {}
     ev_path = folder / "evidence.jsonl"
     if ev_path.is_file():
@@ -60,7 +59,7 @@ def read_gold_folder(folder: Path) -> list[LabelledDoc]:
                 row = json.loads(line)
                 evidence.setdefault(row["doc"], {})[int(row["target_index"])] = (int(row["start"]), int(row["end"]))
             except (ValueError, KeyError) as exc:
-                raise ValueError(f"{ev_path}:{line_no}: {exc}") from exc
+                raise GoldFolderError(f"{ev_path}:{line_no}: {exc}") from exc
     docs = []
     for line_no, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -68,57 +67,45 @@ def read_gold_folder(folder: Path) -> list[LabelledDoc]:
         try:
             gold = json.loads(line)
         except ValueError as exc:
-            raise ValueError(f"{gold_path}:{line_no}: not JSON ({exc})") from exc
+            raise GoldFolderError(f"{gold_path}:{line_no}: not JSON ({exc})") from exc
         for required in ("doc", "targets"):
             if required not in gold:
-                raise ValueError(f"{gold_path}:{line_no}: missing {required!r}")
+                raise GoldFolderError(f"{gold_path}:{line_no}: missing {required!r}")
         text_path = folder / "texts" / gold["doc"]
         try:
             text = text_path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise FileNotFoundError(f"{gold_path}:{line_no}: text {text_path} not found") from None
+            raise GoldFolderError(f"{gold_path}:{line_no}: text {text_path} not found") from None
         docs.append(LabelledDoc(str(folder), gold["doc"], text, gold, evidence.get(gold["doc"], {})))
     return docs
 
 
-def _names_match(predicted: str, gold: str) -> bool:
-    p, g = name_tokens(predicted), name_tokens(gold)
-    if not p or not g:
-        return False
-    if p == g or g <= p and len(p - g) <= 2:
-        return True
-    return p <= g and len(p) >= 2
-
-
 @dataclass
 class Examples:
-    """Training rows of the four models: (features, label)."""
+    """Training rows of the three models: (features, label)."""
 
     name: list[tuple[list[str], int]] = field(default_factory=list)
     group: list[tuple[list[str], int]] = field(default_factory=list)
     authority: list[tuple[list[str], int]] = field(default_factory=list)
-    action: list[tuple[list[str], str]] = field(default_factory=list)
 
     def extend(self, other: Examples) -> None:
         self.name += other.name
         self.group += other.group
         self.authority += other.authority
-        self.action += other.action
 
 
-def examples_of(ld: LabelledDoc, known=None) -> Examples:
+def examples_of(ld: LabelledDoc, known: KnownEntities | None = None) -> Examples:
     """The training rows one labelled document gives (see the module docstring)."""
     doc = ld.analysis if ld.analysis is not None else analyse_document(ld.text, known=known)
     ld.analysis = doc
     targets = ld.gold["targets"]
+    doc.candidates = [c for c in doc.candidates if not c.synthetic]  # anaphors are rebuilt below
     cands = doc.candidates
-    entities, of = link_entities(cands)
+    entities, of = doc.entities()
     forms: dict[int, list[str]] = {}
     for k, e in enumerate(entities):
         forms[k] = [cands[i].name or "" for i in e.members]
     out = Examples()
-    doc.candidates = [c for c in cands if not c.synthetic]
-    cands = doc.candidates
     positives: dict[int, list[int]] = {}  # candidate index -> matched gold target indexes
     for i, cand in enumerate(cands):
         if cand.alias:
@@ -134,7 +121,7 @@ def examples_of(ld: LabelledDoc, known=None) -> Examples:
                 names += forms[of[i]]
             matched = [
                 ti for ti, t in enumerate(targets)
-                if t["type"] != "unnamed_group" and any(_names_match(n, t["name"]) for n in names)
+                if t["type"] != "unnamed_group" and any(names_match(n, t["name"]) for n in names)
             ]
         else:
             matched = [
@@ -180,7 +167,6 @@ def _authority_examples(out: Examples, cand, matched: list[int], overlapping: li
         here = [ti for ti in matched if targets[ti]["authority"] == authority and ti in overlapping]
         if here:
             out.authority.append((authority_features(cand, feats), 1))
-            out.action.append((action_features(cand, feats), targets[here[0]]["action"]))
         else:
             out.authority.append((authority_features(cand, feats), 0))
 
@@ -192,19 +178,20 @@ def _overlaps(ev: tuple[int, int] | None, spans: list[tuple[int, int]]) -> bool:
     return any(s < se and ss < e for ss, se in spans)
 
 
-def fit(examples: Examples, c: dict[str, float] | None = None, trained_on: Sequence[str] = ()) -> Model:
-    """Fit the four logistic models (scikit-learn, L2) and return them as one `Model`."""
+def fit(examples: Examples, c: dict[str, float] | None = None) -> Model:
+    """Fit the three logistic models; the threshold and calibration are set by `train`."""
     c = {**DEFAULT_C, **(c or {})}
     priors = load_priors()
     return Model(
         name=_fit_binary(examples.name, c["name"], priors.get("name")),
         group=_fit_binary(examples.group, c["group"], priors.get("group")),
         authority=_fit_binary(examples.authority, c["authority"], priors.get("authority")),
-        action=_fit_multiclass(examples.action, c["action"]),
-        threshold=0.5,
+        threshold=DEFAULT_THRESHOLD,
         calibration=(),
-        trained_on=tuple(trained_on),
     )
+
+
+DEFAULT_THRESHOLD = 0.35
 
 
 def _fit_binary(rows: list[tuple[list[str], int]], c: float, prior: dict[str, float] | None = None) -> Binary:
@@ -265,47 +252,6 @@ def load_priors() -> dict[str, dict[str, float]]:
     return out
 
 
-def _fit_multiclass(rows: list[tuple[list[str], str]], c: float) -> Multiclass:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    present = sorted({y for _, y in rows}, key=ACTION_CLASSES.index)
-    if len(present) < 2:
-        bias = tuple(4.0 if cls in present else 0.0 for cls in ACTION_CLASSES)
-        return Multiclass(ACTION_CLASSES, bias, {})
-    vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
-    y = [y for _, y in rows]
-    clf = LogisticRegression(C=c, max_iter=3000)
-    clf.fit(x, y)
-    order = list(clf.classes_)
-    coef = clf.coef_ if len(order) > 2 else None
-    names = vec.get_feature_names_out()
-    weights: dict[str, tuple[float, ...]] = {}
-    bias = []
-    for cls in ACTION_CLASSES:
-        if cls not in order:
-            bias.append(-20.0)
-        elif coef is not None:
-            bias.append(round(float(clf.intercept_[order.index(cls)]), 4))
-        else:
-            sign = 1.0 if order.index(cls) == 1 else -1.0
-            bias.append(round(sign * float(clf.intercept_[0]) / 2, 4))
-    for j, n in enumerate(names):
-        row = []
-        for cls in ACTION_CLASSES:
-            if cls not in order:
-                row.append(0.0)
-            elif coef is not None:
-                row.append(round(float(coef[order.index(cls), j]), 4))
-            else:
-                sign = 1.0 if order.index(cls) == 1 else -1.0
-                row.append(round(sign * float(clf.coef_[0, j]) / 2, 4))
-        if any(abs(v) >= 1e-4 for v in row):
-            weights[str(n)] = tuple(row)
-    return Multiclass(ACTION_CLASSES, tuple(bias), weights)
-
-
 @dataclass
 class CrossValidation:
     """Leave-one-document-out predictions: for each document, what a model that never saw it found."""
@@ -315,8 +261,10 @@ class CrossValidation:
     models: list[Model]
 
 
-def cross_validate(docs: list[LabelledDoc], known=None, c: dict[str, float] | None = None) -> CrossValidation:
+def cross_validate(docs: list[LabelledDoc], known: KnownEntities | None = None, c: dict[str, float] | None = None) -> CrossValidation:
     """Train on every document but one, score the one left out; for every document."""
+    for d in docs:
+        d.analysis = None  # the analysis depends on `known`: start afresh
     per_doc = [examples_of(d, known) for d in docs]
     scored: list[list[ScoredCandidate]] = []
     models: list[Model] = []
@@ -335,10 +283,33 @@ def predictions(cv: CrossValidation, threshold: float, calibration: tuple = ()) 
     """The scorer's input (evaluate.score_documents) from cross-validated scores at a threshold."""
     out = []
     for d, scored, model in zip(cv.docs, cv.scored, cv.models):
-        m = Model(model.name, model.group, model.authority, model.action, threshold, calibration, ())
+        m = Model(model.name, model.group, model.authority, threshold, calibration)
         rows = rows_from_scores(d.analysis, scored, m, threshold)
-        out.append({"doc": d.doc, "gold": d.gold, "predictions": [r.as_record(d.doc) for r in rows]})
+        out.append({"doc": d.doc, "folder": d.folder, "gold": d.gold, "predictions": [r.as_record(d.doc) for r in rows]})
     return out
+
+
+def raw_scores(cv: CrossValidation, floor: float = 0.05) -> list[tuple[float, int]]:
+    """(raw row score, 1 if the row is strictly correct) for every cross-validated row above `floor`."""
+    from sanctrack.evaluate import strict_matches
+
+    out = []
+    for p in predictions(cv, floor):
+        ok = strict_matches(p["predictions"], p["gold"]["targets"])
+        out.extend((r["confidence"], int(i in ok)) for i, r in enumerate(p["predictions"]))
+    return out
+
+
+def best_threshold(cv: CrossValidation) -> tuple[float, float]:
+    """The output threshold that maximises strict F1 over the pooled cross-validated rows, and that F1."""
+    from sanctrack.evaluate import score_documents
+
+    best = (DEFAULT_THRESHOLD, -1.0)
+    for t in [x / 100 for x in range(15, 71, 5)]:
+        f1 = score_documents(predictions(cv, t))["strict"]["f1"]
+        if f1 > best[1]:
+            best = (t, f1)
+    return best
 
 
 def isotonic(points: Iterable[tuple[float, int]]) -> tuple[tuple[float, float], ...]:
@@ -359,3 +330,28 @@ def isotonic(points: Iterable[tuple[float, int]]) -> tuple[tuple[float, float], 
         if hi != lo:
             out.append((round(hi, 4), value))
     return tuple(out)
+
+
+def train_mode(docs: list[LabelledDoc], known: KnownEntities | None) -> tuple[Model, dict]:
+    """One mode's model: threshold and calibration from cross-validation, weights from all documents."""
+    cv = cross_validate(docs, known)
+    threshold, cv_f1 = best_threshold(cv)
+    calibration = isotonic(raw_scores(cv))
+    everything = Examples()
+    for d in docs:
+        everything.extend(examples_of(d, known))
+    model = fit(everything)
+    return Model(model.name, model.group, model.authority, threshold, calibration), {"threshold": threshold, "cv_strict_f1": cv_f1}
+
+
+def train(folders: Sequence[Path], known: KnownEntities | None, out: Path) -> dict:
+    """Train both modes on the labelled folders and write the model file; returns the CV figures."""
+    docs = [d for folder in folders for d in read_gold_folder(folder)]
+    plain, plain_stats = train_mode(docs, None)
+    if known is not None:
+        with_known, known_stats = train_mode(docs, known)
+    else:
+        with_known, known_stats = plain, {"note": "no lists given: the known mode is the plain model"}
+    models = ModelSet(plain, with_known, tuple(str(Path(f).name) for f in folders))
+    out.write_text(json.dumps(models.to_json(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    return {"documents": len(docs), "plain": plain_stats, "known": known_stats}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import re._constants as re_constants  # the parsed form of a pattern: which words a cue can start with
+import re._parser as re_parser
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,9 +29,11 @@ LEXICON_FILES: tuple[str, ...] = (
     "group_nouns.csv",
     "legal_forms.csv",
     "media.csv",
+    "extractor_priors.csv",
     "name_particles.csv",
     "org_words.csv",
     "places.csv",
+    "predicates.csv",
     "role_nouns.csv",
     "rosatom.csv",
     "stopwords.csv",
@@ -50,7 +54,8 @@ class Lexicon:
 
     authority_alias: dict[str, str]  # alias as written -> authority
     authority_re: re.Pattern[str]  # longest alias first, case-sensitive
-    cue_re: dict[str, re.Pattern[str]]  # cue class -> pattern over lower-cased text
+    cue_index: dict[str, list[tuple[str, re.Pattern[str]]]]  # first 1-3 characters -> (class, pattern)
+    cue_short_keys: bool  # whether some cue can start with fewer than three characters
     legal_forms: frozenset[str]  # upper-cased, without dots
     org_words: frozenset[str]  # head nouns of organisation names (capitalised)
     org_words_lower: frozenset[str]
@@ -106,24 +111,27 @@ def _kinds(name: str) -> dict[str, str]:
 def load_lexicon() -> Lexicon:
     """Read and compile every lexicon (cached: once per process)."""
     alias = {row["alias"]: row["authority"] for row in _rows("authorities.csv")}
-    patterns: dict[str, list[str]] = {c: [] for c in CUE_CLASSES}
+    cue_index: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for line_no, row in enumerate(_rows("cues.csv"), 2):
-        if row["cue"] not in patterns:
+        if row["cue"] not in CUE_CLASSES:
             raise ValueError(f"cues.csv line {line_no}: unknown cue {row['cue']!r} (known: {', '.join(CUE_CLASSES)})")
-        re.compile(row["pattern"])  # a broken pattern fails here, with its line
-        patterns[row["cue"]].append(row["pattern"])
-    cue_re = {
-        cue: re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in pats) + r")(?![\w])")
-        for cue, pats in patterns.items()
-        if pats
-    }
+        try:
+            pattern = re.compile(f"(?:{row['pattern']})(?![\\w])")
+            starts = _prefixes(re_parser.parse(row["pattern"]))
+        except re.error as exc:
+            raise ValueError(f"cues.csv line {line_no}: {exc}") from exc
+        if starts is None or "" in starts:
+            raise ValueError(f"cues.csv line {line_no}: a cue must start with a literal word, not {row['pattern']!r}")
+        for start in starts:
+            cue_index.setdefault(start, []).append((row["cue"], pattern))
     titles = _column("titles.csv", "title")
     title_words = frozenset(w.rstrip(".") for t in titles for w in t.split())
     org_words = frozenset(_column("org_words.csv", "word"))
     return Lexicon(
         authority_alias=alias,
         authority_re=re.compile(rf"(?<![\w-])(?:{_alternation(list(alias))})(?![\w-])"),
-        cue_re=cue_re,
+        cue_index=cue_index,
+        cue_short_keys=any(len(k) < 3 for k in cue_index),
         legal_forms=frozenset(f.upper().replace(".", "") for f in _column("legal_forms.csv", "form")),
         org_words=org_words,
         org_words_lower=frozenset(w.lower() for w in org_words),
@@ -141,6 +149,57 @@ def load_lexicon() -> Lexicon:
         victim_words=frozenset(w.lower() for w in _column("victim_events.csv", "word")),
         places=frozenset(_column("places.csv", "place")),
     )
+
+
+def _prefixes(seq, k: int = 3) -> set[str] | None:
+    """The first `k` characters any match of a parsed pattern can start with (None: any character).
+
+    Cues are looked for only where a word starts with one of these (cues.find_cues), which is why
+    every cue must begin with a literal word.
+    """
+    out = {""}
+    for op, av in seq:
+        nxt = _item_prefixes(op, av, k)
+        if nxt is None:
+            return None
+        out = {a if len(a) >= k else (a + b)[:k] for a in out for b in nxt}
+        if len(out) > 5000:
+            return None
+        if all(len(a) >= k for a in out):
+            break
+    return out
+
+
+def _item_prefixes(op, av, k: int) -> set[str] | None:
+    c = re_constants
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is c.LITERAL:
+                chars.add(chr(a))
+            elif o is c.RANGE:
+                chars |= {chr(x) for x in range(a[0], a[1] + 1)}
+            else:
+                return None
+        return chars
+    if op is c.SUBPATTERN:
+        return _prefixes(av[3], k)
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            p = _prefixes(branch, k)
+            if p is None:
+                return None
+            union |= p
+        return union
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        p = _prefixes(av[2], k)
+        return None if p is None else p | ({""} if av[0] == 0 else set())
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {""}
+    return None
 
 
 def lexicon_digest() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,22 @@ _PUNCT_RE = re.compile(r"[^\w\s]|_")
 _NOT_IDENTIFYING = frozenset("the a an of and".split())
 
 
+@lru_cache(maxsize=65536)
 def name_tokens(name: str) -> frozenset[str]:
     """Tokens of a name after Unicode folding, lower-casing and dropping punctuation (the scorer's rule)."""
     folded = unicodedata.normalize("NFKD", name)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
     return frozenset(_PUNCT_RE.sub(" ", folded).split())
+
+
+def names_match(predicted: str, gold: str) -> bool:
+    """The scorer's name rule: equal tokens; the gold plus at most two more; or a subset of >= 2 gold tokens."""
+    p, g = name_tokens(predicted), name_tokens(gold)
+    if not p or not g:
+        return False
+    if p == g or g <= p and len(p - g) <= 2:
+        return True
+    return p <= g and len(p) >= 2
 
 
 @dataclass(slots=True)
@@ -40,12 +52,16 @@ class Entity:
 
 
 def link_entities(cands: list[Candidate]) -> tuple[list[Entity], list[int | None]]:
-    """Group name candidates into entities; returns the entities and each candidate's entity index."""
+    """Group name candidates into entities; returns the entities and each candidate's entity index.
+
+    Indexed by word, so a long document costs about one probe per mention, not one per entity.
+    """
     entities: list[Entity] = []
     of: list[int | None] = [None] * len(cands)
-    toks = [name_tokens(c.name) - _NOT_IDENTIFYING if c.name else frozenset() for c in cands]
+    index = _EntityIndex(entities)
     for i, c in enumerate(cands):
-        if c.kind != "name" or not toks[i]:
+        toks = name_tokens(c.name) - _NOT_IDENTIFYING if c.kind == "name" and c.name else frozenset()
+        if not toks:
             continue
         target = None
         if "alias_region" in c.features or "gov:alias" in c.features:
@@ -58,41 +74,63 @@ def link_entities(cands: list[Candidate]) -> tuple[list[Entity], list[int | None
                 if pj.kind == "name" and of[j] is not None and "alias_region" not in pj.features and "gov:alias" not in pj.features:
                     target = of[j]
                     break
-        if target is None and len(toks[i]) == 1:
-            word = next(iter(toks[i]))
-            for e_index in range(len(entities) - 1, -1, -1):
-                if word.upper() in entities[e_index].acronyms:
-                    target = e_index
-                    break
+        if target is None and len(toks) == 1:
+            target = index.acronyms.get(next(iter(toks)).upper())
         if target is None:
-            target = _match(entities, toks[i])
+            target = index.match(toks)
         if target is None:
             entities.append(Entity())
             target = len(entities) - 1
         e = entities[target]
         e.members.append(i)
-        if not e.tokens or e.tokens < toks[i]:
-            e.tokens = toks[i]
+        if not e.tokens or e.tokens < toks:
+            e.tokens = toks
+            index.add(target, toks)
         if c.acronym:
             e.acronyms.add(c.acronym.upper())
+            index.acronyms[c.acronym.upper()] = target
         of[i] = target
     return entities, of
 
 
-def _match(entities: list[Entity], tokens: frozenset[str]) -> int | None:
-    """The entity a name refers to: same tokens; a part of one entity's name; or a fuller form."""
-    for k, e in enumerate(entities):
-        if e.tokens == tokens:
+class _EntityIndex:
+    """Entities by their exact word set and by each of their words."""
+
+    _CROWDED = 50  # a word shared by more entities than this ("bank") says nothing about identity
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.entities = entities
+        self.exact: dict[frozenset[str], int] = {}
+        self.by_word: dict[str, list[int]] = {}
+        self.acronyms: dict[str, int] = {}
+
+    def add(self, k: int, tokens: frozenset[str]) -> None:
+        held = self.exact.get(tokens)
+        if held is None or self.entities[held].tokens != tokens:
+            self.exact[tokens] = k  # the first entity whose name is exactly these words
+        for w in tokens:
+            ids = self.by_word.setdefault(w, [])
+            if not ids or ids[-1] != k:
+                ids.append(k)
+
+    def match(self, tokens: frozenset[str]) -> int | None:
+        """The entity a name refers to: same words; a part of one entity's name; or a fuller form."""
+        entities = self.entities
+        k = self.exact.get(tokens)
+        if k is not None and entities[k].tokens == tokens:
             return k
-    subset = [k for k, e in enumerate(entities) if tokens < e.tokens]
-    if len(subset) == 1:
-        return subset[0]
-    if len(subset) > 1:
-        return subset[0] if len(tokens) == 1 else None  # a bare surname goes to the first full name
-    superset = [k for k, e in enumerate(entities) if e.tokens < tokens]
-    if len(superset) == 1:
-        return superset[0]
-    return None
+        lists = [self.by_word.get(w, ()) for w in tokens]
+        rarest = min(lists, key=len)
+        subset = sorted({j for j in rarest if tokens < entities[j].tokens})
+        if len(subset) == 1:
+            return subset[0]
+        if len(subset) > 1:
+            return subset[0] if len(tokens) == 1 else None  # a bare surname goes to the first full name
+        near = {j for ids in lists if len(ids) <= self._CROWDED for j in ids}
+        superset = [j for j in sorted(near) if entities[j].tokens < tokens]
+        if len(superset) == 1:
+            return superset[0]
+        return None
 
 
 def canonical_member(entity: Entity, cands: list[Candidate]) -> int:

@@ -1,10 +1,11 @@
 """Stage 4: decisions. Logistic models over named features, weights learned from labelled texts.
 
-Four decisions, each one model: is a name a target (`name`), is a group a target (`group`), did
-this authority act on this target (`authority`), and which action (`action`, four classes). A
-model is a bias and one weight per feature; a score is the bias plus the weights of the features
+Three decisions, each one model: is a name a target (`name`), is a group a target (`group`), did
+this authority act on this target (`authority`); the action is read by rules (frames.py). A model
+is a bias and one weight per feature; a score is the bias plus the weights of the features
 present, so every decision can be explained by its largest terms. The weights live in
-`seeds/reference/extractor_model.json` (written by `sanctrack train`, see learn.py).
+`seeds/reference/extractor_model.json` (written by `sanctrack train`, see learn.py), in two modes:
+without and with known entities from the official lists.
 """
 
 from __future__ import annotations
@@ -46,37 +47,15 @@ class Binary:
 
 
 @dataclass(frozen=True)
-class Multiclass:
-    """A multinomial logistic model: P(class | features)."""
-
-    classes: tuple[str, ...]
-    bias: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
-
-    def probabilities(self, features: list[str]) -> dict[str, float]:
-        scores = list(self.bias)
-        for f in features:
-            row = self.weights.get(f)
-            if row is not None:
-                for i, v in enumerate(row):
-                    scores[i] += v
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps)}
-
-
-@dataclass(frozen=True)
 class Model:
-    """Every decision model, the output threshold and the confidence calibration."""
+    """The decision models of one mode (with or without known entities), the output threshold
+    and the calibration of `confidence`."""
 
     name: Binary
     group: Binary
     authority: Binary
-    action: Multiclass
-    threshold: float  # a (target, authority, action) row is output at or above this score
-    calibration: tuple[tuple[float, float], ...]  # (raw score, calibrated confidence), increasing
-    trained_on: tuple[str, ...]
+    threshold: float  # a (target, authority) row is output at or above this score
+    calibration: tuple[tuple[float, float], ...]  # (raw score, share correct), increasing
 
     def calibrate(self, raw: float) -> float:
         """Map a raw row score to the share of rows that were correct at that score (isotonic)."""
@@ -92,14 +71,10 @@ class Model:
 
     def to_json(self) -> dict:
         return {
-            "trained_on": list(self.trained_on),
             "threshold": self.threshold,
             "calibration": [list(p) for p in self.calibration],
-            "name": {"bias": self.name.bias, "weights": self.name.weights},
-            "group": {"bias": self.group.bias, "weights": self.group.weights},
-            "authority": {"bias": self.authority.bias, "weights": self.authority.weights},
-            "action": {"classes": list(self.action.classes), "bias": list(self.action.bias),
-                       "weights": {k: list(v) for k, v in self.action.weights.items()}},
+            **{k: {"bias": m.bias, "weights": dict(sorted(m.weights.items()))}
+               for k, m in (("name", self.name), ("group", self.group), ("authority", self.authority))},
         }
 
     @classmethod
@@ -108,25 +83,38 @@ class Model:
             name=Binary(data["name"]["bias"], data["name"]["weights"]),
             group=Binary(data["group"]["bias"], data["group"]["weights"]),
             authority=Binary(data["authority"]["bias"], data["authority"]["weights"]),
-            action=Multiclass(
-                tuple(data["action"]["classes"]),
-                tuple(data["action"]["bias"]),
-                {k: tuple(v) for k, v in data["action"]["weights"].items()},
-            ),
-            threshold=data["threshold"],
+            threshold=float(data["threshold"]),
             calibration=tuple(tuple(p) for p in data["calibration"]),
-            trained_on=tuple(data.get("trained_on", ())),
         )
 
 
+@dataclass(frozen=True)
+class ModelSet:
+    """The two trained modes: `plain` for text alone, `known` when the official lists are loaded."""
+
+    plain: Model
+    known: Model
+    trained_on: tuple[str, ...]
+
+    def pick(self, with_known: bool) -> Model:
+        return self.known if with_known else self.plain
+
+    def to_json(self) -> dict:
+        return {"trained_on": list(self.trained_on), "plain": self.plain.to_json(), "known": self.known.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ModelSet:
+        return cls(Model.from_json(data["plain"]), Model.from_json(data["known"]), tuple(data.get("trained_on", ())))
+
+
 @lru_cache(maxsize=4)
-def load_model(path: Path = MODEL_PATH) -> Model:
-    """The trained model (cached per path). A missing or malformed file is an error that says so."""
+def load_models(path: Path = MODEL_PATH) -> ModelSet:
+    """The trained models (cached per path). A missing or malformed file is an error that says so."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(f"extractor model {path} not found: train it with `sanctrack train --gold DIR`") from None
     try:
-        return Model.from_json(data)
+        return ModelSet.from_json(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"extractor model {path} is malformed: {exc}") from exc

@@ -122,7 +122,72 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+# Pre-filter: literal fragments of every statement cue (cues.csv, classes sanction and delist).
+# `str.find` on a literal runs at memory speed; only the text around a hit is segmented.
+_KEYWORDS = (
+    "sanction", "designat", "list", "freez", "froze", "ban", "measures", "restrict", "block", "remov", "lift",
+    "target", "impos", "penalt", "embargo", "added", "adds", "slap", "inscri", "subject to", "package", "unfr",
+    "taken off", "took off", "no longer", "revok", "rescind", "drop",
+)
+_LINES_BEFORE = 4  # an introduction or a headline above the statement
+_CHARS_AFTER = 6000  # the list a statement introduces, and the sentences that continue it
+
+
+def statement_windows(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` worth segmenting: around every statement keyword, merged, in order.
+
+    A document of neutral text costs one lower-casing and a few `find` scans; a long document
+    with a few statements is segmented only around them.
+    """
+    lower = text.lower()
+    n = len(text)
+    if len(lower) != n:  # lower() changed the length (a rare expanding character): no shortcut
+        return [(0, n)] if n else []
+    hits: list[int] = []
+    for word in _KEYWORDS:
+        i = lower.find(word)
+        while i != -1:
+            hits.append(i)
+            i = lower.find(word, i + _CHARS_AFTER // 2)  # one hit per half window is enough
+    if not hits:
+        return []
+    hits.sort()
+    windows: list[list[int]] = []
+    for h in hits:
+        start = h
+        for _ in range(_LINES_BEFORE + 1):
+            start = text.rfind("\n", max(0, h - 4000), start - 1) if start > 0 else -1
+            if start < 0:
+                start = max(0, h - 4000)
+                break
+        start = max(0, start)
+        end = min(n, h + _CHARS_AFTER)
+        nl = text.find("\n", end, min(n, end + 2000))
+        end = nl if nl != -1 else min(n, end + 2000)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [(s, e) for s, e in windows]
+
+
 def segment_document(text: str) -> list[Segment]:
+    """The segments of the statement windows of `text`, in order; items point at the line that
+    introduced their list. Offsets are document offsets; indexes run over the whole document."""
+    segments: list[Segment] = []
+    paragraph_base = 0
+    for ws, we in statement_windows(text):
+        part = _segment(text[ws:we])
+        for seg in part:
+            segments.append(Segment(
+                len(segments), seg.start + ws, seg.end + ws, seg.kind, seg.paragraph + paragraph_base, seg.line_start,
+                None if seg.intro is None else seg.intro + len(segments) - seg.index,
+            ))
+        paragraph_base += (part[-1].paragraph + 2) if part else 1
+    return segments
+
+
+def _segment(text: str) -> list[Segment]:
     """Every segment of `text`, in order; items point at the line that introduced their list."""
     segments: list[Segment] = []
     paragraph = 0
