@@ -294,33 +294,75 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
 @main.command(epilog=_examples(
     "sanctrack query \"select name, role, authority from sanctioned_persons\"",
     "sanctrack query \"select * from mentions_by_authority_action\" --format csv",
+    "sanctrack query \"select count(*) from 'data/exports/mentions.parquet'\" --exports",
 ))
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help="Seconds before the query is stopped and the warehouse released.")
+@click.option("--exports", "read_exports", is_flag=True,
+              help="Also let the query read the files of the export folder (SANCTRACK_EXPORT_DIR), and no other.")
 @click.pass_obj
-def query(obj: dict, sql: str, fmt: str) -> None:
-    """Run SQL against the warehouse, opened read-only."""
+def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> None:
+    """Run one read-only SQL statement against the warehouse.
+
+    One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), checked by DuckDB's parser; the
+    warehouse is opened read-only and the connection can read no other file (with --exports, the
+    export folder too), reach no network and change no setting. See docs/security.md.
+    """
     import duckdb
 
+    from sanctrack.warehouse.db import seal
+    from sanctrack.warehouse.query import QueryRefused, QueryTimedOut, run_read_only, time_limit
 
     con = _open_read_only(obj["db_path"])
     try:
-        relation = con.sql(sql)
-        if relation is None:
-            _fail("the statement returned no rows to show (the warehouse is read-only here)")
-        columns, rows = relation.columns, relation.fetchall()
+        seal(con, [load_settings().export_dir] if read_exports else [])
+        with time_limit(con, timeout):
+            columns, batches = run_read_only(con, sql)
+            if fmt == "csv":
+                writer = csv.writer(sys.stdout, lineterminator="\n")
+                writer.writerow(columns)
+                for rows in batches:
+                    writer.writerows(rows)
+            elif fmt == "json":
+                _write_json_rows(columns, batches)
+            else:
+                _print_query_table(columns, batches)
+    except QueryRefused as exc:
+        _fail(f"refused: {exc}")
+    except QueryTimedOut as exc:
+        _fail(f"query {exc}")
     except duckdb.Error as exc:
         _fail(str(exc))
     finally:
         con.close()
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt == "json":
-        click.echo(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2))
-    else:
-        _print_table(columns, rows)
+
+
+TABLE_ROWS = 10_000  # a terminal table beyond this is unreadable: csv and json stream every row
+
+
+def _print_query_table(columns: list[str], batches) -> None:
+    rows, more = [], 0
+    for batch in batches:
+        room = TABLE_ROWS - len(rows)
+        rows.extend(batch[:room])
+        more += max(len(batch) - room, 0)
+    _print_table(columns, rows)
+    if more:
+        click.echo(f"... and {more:,} more rows: use --format csv or json for all of them", err=True)
+
+
+def _write_json_rows(columns: list[str], batches) -> None:
+    """A JSON array of objects, written as the rows come."""
+    first = True
+    sys.stdout.write("[")
+    for batch in batches:
+        for row in batch:
+            record = json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False, indent=2)
+            sys.stdout.write(("\n" if first else ",\n") + "  " + record.replace("\n", "\n  "))
+            first = False
+    sys.stdout.write("\n]\n" if not first else "]\n")
 
 
 # Exit codes of `sanctrack screen`, for scripts (documented in README.md).
