@@ -405,3 +405,14 @@ def test_an_xml_1_1_declaration_is_read(tmp_path: Path) -> None:
     path.write_text((FIXTURES / "eu_fsf_5.xml").read_text(encoding="utf-8").replace('version="1.0"', 'version="1.1"', 1),
                     encoding="utf-8")
     assert len(parse_list(path).designations) == 4
+
+
+def test_nul_and_control_characters_never_reach_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "conlist.csv"
+    path.write_text((FIXTURES / "uk_conlist_5rows.csv").read_text().replace("FRADKOV,Pavel", "FRAD\x00KOV,Pa\x07vel", 1))
+    parsed = parse_list(path)
+    names = parsed.names["full_name"].tolist()
+    assert "Pavel Mikhailovich FRADKOV" in names
+    for frame in parsed.tables().values():
+        for column in frame.select_dtypes("str"):
+            assert not frame[column].str.contains("[\x00-\x08]", regex=True, na=False).any(), column
