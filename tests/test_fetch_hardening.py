@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import gzip
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from sanctrack.documents import SourceError, read_documents
 from sanctrack.flows.lists import run_lists
 from sanctrack.flows.news import run_news
 from sanctrack.lists.fetch import FetchError, ListSource, fetch_list
-from tests.helpers import query
+from tests.helpers import query, serving
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
 GOOD_TEXT = b"The UK imposed sanctions on Ivan Testov, a deputy energy minister.\n"
@@ -82,23 +81,10 @@ class Hostile(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        pass  # clients cut off on purpose
-
-
 @pytest.fixture()
 def hostile() -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), Hostile)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Hostile) as base:
+        yield base
 
 
 def news_run_with_a_good_document(tmp_path: Path, bad_url: str, good_url: str) -> str:
