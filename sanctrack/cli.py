@@ -17,6 +17,15 @@ def _examples(*lines: str) -> str:
     return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+def _prepare_prefect() -> None:
+    """Prefect's environment, set before it is imported; its temporary server tied to this process,
+    so that a kill of this process (even SIGKILL) ends the server too."""
+    configure_prefect_environment()
+    from sanctrack.prefect_local import tie_temporary_server_to_this_process
+
+    tie_temporary_server_to_this_process()
+
+
 def _fail(message: str) -> None:
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(1)
@@ -63,7 +72,7 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
     validated, in batches; the run is loaded in one transaction. Documents that fail are
     reported by name and skipped; the others load.
     """
-    configure_prefect_environment()
+    _prepare_prefect()
     from sanctrack.flows.news import news_flow, task_runner_for
     from sanctrack.warehouse.db import WarehouseError
 
@@ -128,7 +137,7 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
     and recording added, amended and removed designations in designation_changes. A source that fails
     is reported and leaves what was loaded before as it was; the other sources still load.
     """
-    configure_prefect_environment()
+    _prepare_prefect()
     from sanctrack.flows.lists import lists_flow
     from sanctrack.warehouse.db import WarehouseError
 
