@@ -39,6 +39,17 @@ run_news([sys.argv[1]], sys.argv[2], batch_size=1, **steps)
 """
 
 
+def kill_when_it_says(script: str, args: list[str], word: str) -> None:
+    """Run the script in a real process, SIGKILL it once it prints `word`."""
+    process = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == word
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
 @pytest.mark.parametrize("step", ["load", "stage"])
 def test_sigkill_during_a_run_leaves_previous_state(tmp_path: Path, seed_article: Path, step: str) -> None:
     db = tmp_path / "warehouse.duckdb"
@@ -52,15 +63,7 @@ def test_sigkill_during_a_run_leaves_previous_state(tmp_path: Path, seed_article
     more.mkdir()
     for i in range(3):
         (more / f"{i}.txt").write_text(f"The UK imposed sanctions on Ivan Testov{i}, a deputy minister.\n")
-    process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_RUN, str(more), str(db), step], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout.readline().strip() == "loaded"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+    kill_when_it_says(KILLED_RUN, [str(more), str(db), step], "loaded")
 
     assert table_fingerprints(db) == before
     assert query(db, "select count(*), min(status) from runs") == [(1, "succeeded")]
@@ -122,14 +125,7 @@ def test_sigkill_of_a_lists_run_leaves_nothing_dangling_and_the_next_run_repairs
         tmp_path: Path, point: str, committed_lists: int) -> None:
     db = tmp_path / "warehouse.duckdb"
     sources = [str(LISTS / "un_5.xml"), str(LISTS / "eu_fsf_5.xml")]
-    process = subprocess.Popen([sys.executable, "-c", KILLED_LISTS_RUN, ",".join(sources), str(db), point],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout.readline().strip() == "reached"
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+    kill_when_it_says(KILLED_LISTS_RUN, [",".join(sources), str(db), point], "reached")
 
     (killed_id, status), = query(db, "select run_id, status from runs")
     assert status == "running"  # in `runs` from its start
