@@ -406,9 +406,11 @@ def _usage(message: str) -> None:
               help="CSV with a `name` column (optional `type`): screen every row, write the results as CSV.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --file: write the CSV here instead of standard output.")
+@click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists (refused otherwise).")
 @click.pass_obj
 def screen(obj: dict, name: str | None, entity_type: str | None, authorities: str | None, limit: int,
-           min_score: float | None, show_all: bool, fmt: str, names_file: Path | None, out_file: Path | None) -> None:
+           min_score: float | None, show_all: bool, fmt: str, names_file: Path | None, out_file: Path | None,
+           force: bool) -> None:
     """Screen a name against every name and alias of the loaded lists; print ranked candidates.
 
     A score of 1.0 is an exact match of a full name; 0.80 is the recommended threshold (see
@@ -446,8 +448,13 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
     matched = any(cand.score >= threshold for _, _, cand in results)
     if names_file:
         if out_file:
-            with out_file.open("w", newline="", encoding="utf-8") as fh:
-                write_csv(results, fh)
+            from sanctrack.outputs import OutputExists, written_atomically
+
+            try:
+                with written_atomically(out_file, force) as partial, partial.open("w", newline="", encoding="utf-8") as fh:
+                    write_csv(results, fh)
+            except OutputExists as exc:
+                _fail(str(exc))
             hits = len({query for query, _, cand in results if cand.score >= threshold})
             click.echo(f"{len(rows):,} names screened, {hits:,} with a match at or above {threshold:.2f}, "
                        f"{len(results):,} candidates written to {out_file}", err=True)
@@ -481,9 +488,15 @@ def _shown_name(cand) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: SANCTRACK_EXPORT_DIR, data/exports).")
 @click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist (refused otherwise).")
 @click.pass_obj
-def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -> None:
-    """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities."""
+def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...], force: bool) -> None:
+    """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities.
+
+    Each file is written whole under a temporary name, then renamed; existing files are refused
+    (before anything is written) unless --force.
+    """
+    from sanctrack.outputs import OutputExists
     from sanctrack.warehouse.export import export_warehouse
 
     out_dir = out_dir or load_settings().export_dir
@@ -495,7 +508,9 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
         from sanctrack.warehouse.ftm import export_ftm
 
         try:
-            counts = export_ftm(con, out_dir)
+            counts = export_ftm(con, out_dir, force)
+        except OutputExists as exc:
+            _fail(str(exc))
         finally:
             con.close()
         for schema, n in counts.items():
@@ -503,8 +518,8 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
         click.echo(f"exports: {(out_dir / 'entities.ftm.json').resolve()}")
         return
     try:
-        written = export_warehouse(con, out_dir, fmt, list(tables) or None)
-    except ValueError as exc:
+        written = export_warehouse(con, out_dir, fmt, list(tables) or None, force)
+    except (ValueError, OutputExists) as exc:
         _fail(str(exc))
     finally:
         con.close()
@@ -517,22 +532,28 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
                                "sanctrack --db data/sanctrack.duckdb report --out /tmp/sanctrack-report.html"))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists (refused otherwise).")
 @click.pass_obj
-def report(obj: dict, out_file: Path) -> None:
+def report(obj: dict, out_file: Path, force: bool) -> None:
     """Write a standalone HTML report: headline figures, a chart over time by authority, and tables.
 
     The page opens without a network (inline CSS and SVG, no scripts): mentions by authority and
     action, latest mentions and runs, designation changes, Rosatom-linked entries, quarantine reasons.
     """
+    from sanctrack.outputs import OutputExists, refuse_existing, written_atomically
     from sanctrack.report import build_report
 
-    con = _open_read_only(obj["db_path"])
     try:
-        page = build_report(con)
-    finally:
-        con.close()
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(page, encoding="utf-8")
+        refuse_existing([out_file], force)  # before the work, not after it
+        con = _open_read_only(obj["db_path"])
+        try:
+            page = build_report(con)
+        finally:
+            con.close()
+        with written_atomically(out_file, force) as partial:
+            partial.write_text(page, encoding="utf-8")
+    except OutputExists as exc:
+        _fail(str(exc))
     click.echo(f"report: {out_file.resolve()}")
 
 
