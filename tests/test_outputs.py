@@ -64,3 +64,15 @@ def test_a_file_that_appears_meanwhile_is_not_overwritten(tmp_path: Path) -> Non
             target.write_text("someone else's")  # created while we were writing
     assert target.read_text() == "someone else's"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_report_of_an_old_warehouse_with_control_characters_is_clean(loaded_db: Path, tmp_path: Path) -> None:
+    from sanctrack.warehouse.db import connect
+
+    con = connect(loaded_db)  # as loaded before control characters were stripped at load
+    con.execute("update mentions set sentence = sentence || chr(0) || chr(7) where name = 'Pavel Fradkov'")
+    con.close()
+    page = tmp_path / "report.html"
+    assert invoke(loaded_db, "report", "--out", str(page)).exit_code == 0
+    text = page.read_text()
+    assert "Fradkov" in text and "\x00" not in text and "\x07" not in text
