@@ -42,7 +42,7 @@ def load_settings() -> Settings:
         export_dir=Path(os.environ.get("SANCTRACK_EXPORT_DIR", data_dir / "exports")),
         prefect_home=Path(os.environ.get("PREFECT_HOME", data_dir / "prefect")),
         fetch_timeout_s=float(os.environ.get("SANCTRACK_FETCH_TIMEOUT", "60")),
-        fetch_max_bytes=int(os.environ.get("SANCTRACK_FETCH_MAX_BYTES", str(200 * 1024 * 1024))),
+        fetch_max_bytes=int(os.environ.get("SANCTRACK_FETCH_MAX_BYTES", str(32 * 1024 * 1024))),
         document_max_bytes=int(os.environ.get("SANCTRACK_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))),
         document_max_chars=int(os.environ.get("SANCTRACK_DOCUMENT_MAX_CHARS", "2000000")),
         duckdb_memory_limit=os.environ.get("SANCTRACK_DUCKDB_MEMORY_LIMIT") or None,

@@ -108,3 +108,17 @@ def test_the_real_lists_pass_the_caps(shared_dir: Path) -> None:
     for path in [*lists.glob("us-ofac/*.csv"), *lists.glob("us-ofac/sdn-2021-07/*.csv"),
                  *lists.glob("uk-fcdo-derived/*.csv")]:
         limits.check_csv_shape(path)
+
+
+def test_a_csv_with_too_many_records_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "CSV_MAX_RECORDS", 3)
+    with pytest.raises(ListFormatError, match="record 4: more than 3 records: refused"):
+        parse_list(FIXTURES / "uk_conlist_5rows.csv")
+
+
+def test_an_xml_list_with_too_many_records_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sanctrack.lists.xmlsafe as xmlsafe
+
+    monkeypatch.setattr(xmlsafe, "XML_MAX_RECORDS", 3)
+    with pytest.raises(ListFormatError, match="record 4: more than 3 records: refused"):
+        parse_list(FIXTURES / "un_5.xml")

@@ -7,9 +7,9 @@ Every parser goes through these before (or instead of) handing a file to a libra
   compression ratio); then python-calamine reads the sheet in a child process with a memory and a time
   limit. calamine allocates what a file declares (a cell at XFD1048576, a sharedStrings count of four
   billion) and aborts the whole process when that fails: in a child, that is this file's error.
-- `check_csv_shape`: columns per record, characters per field and per line, streamed (memory bounded
-  by one line) before pandas reads the file.
-XML parser settings live in xmlsafe.py.
+- `check_csv_shape`: records, columns per record, characters per field and per line, streamed (memory
+  bounded by one line) before pandas reads the file.
+XML parser settings, and the cap on records in an XML list, live in xmlsafe.py.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ XLSX_MAX_RATIO = 100  # declared size / compressed size of a part (zip bombs: ab
 XLSX_MAX_CELLS = 4_000_000  # rows x columns of the sheet as calamine lays it out
 XLSX_READER_MEMORY = 640 * 2**20  # the reader process's address space
 XLSX_READER_SECONDS = 120
-# CSV. The real files: at most 58 columns, 3,198 characters in a field, 2,561 in a line.
+# CSV. The real files: at most 58 columns, 3,198 characters in a field, 2,561 in a line, 25,755 records.
+CSV_MAX_RECORDS = 100_000
 CSV_MAX_COLUMNS = 200
 CSV_MAX_FIELD_CHARS = 65_536
 CSV_MAX_LINE_CHARS = 2**20
@@ -70,33 +71,14 @@ def check_xlsx_directory(path: Path) -> None:
                                   f"the parts inflate to more than {XLSX_MAX_INFLATED_BYTES:,} bytes: refused")
 
 
-# Runs in the child: only python-calamine and the standard library, under an address-space limit.
-_XLSX_READER = r"""
-import pickle, resource, sys
-path, memory, max_cells = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-if hasattr(resource, "RLIMIT_AS"):
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-import python_calamine
-try:
-    sheet = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0)
-    cells = sheet.height * sheet.width
-    if cells > max_cells:
-        raise ValueError(f"the sheet spans {sheet.height:,} rows x {sheet.width:,} columns, over the cap of "
-                         f"{max_cells:,} cells")
-    result = ("cells", sheet.to_python(skip_empty_area=False))
-except (python_calamine.CalamineError, ValueError) as exc:
-    result = ("error", f"{type(exc).__name__}: {exc}")
-except MemoryError:
-    result = ("error", f"needs more than {memory // 2**20} MiB to read")
-pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-"""
+XLSX_READER = Path(__file__).with_name("xlsx_reader.py")  # run as a script, in a child process
 
 
 def read_xlsx_sheet(path: Path) -> list[list]:
     """The first sheet's cells (python-calamine values), read within bounds, or ListFormatError saying why not."""
     check_xlsx_directory(path)
     process = subprocess.Popen(
-        [sys.executable, "-c", _XLSX_READER, str(path), str(XLSX_READER_MEMORY), str(XLSX_MAX_CELLS)],
+        [sys.executable, "-I", str(XLSX_READER), str(path), str(XLSX_READER_MEMORY), str(XLSX_MAX_CELLS)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "RUST_BACKTRACE": "0"},
     )
     try:
@@ -106,9 +88,11 @@ def read_xlsx_sheet(path: Path) -> list[list]:
         process.communicate()
         raise ListFormatError(path, "sheet 1", f"not read within {XLSX_READER_SECONDS} s: refused") from None
     if process.returncode != 0:
-        reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
+        lines = [line for line in err.decode("utf-8", "replace").splitlines() if line.strip()]
+        said = next((line for line in lines if "memory allocation" in line or "panicked" in line),
+                    lines[-1] if lines else f"exit status {process.returncode}")
         raise ListFormatError(path, "sheet 1", f"the XLSX reader failed (it may need more than "
-                                               f"{XLSX_READER_MEMORY // 2**20} MiB): {reason[0][:300]}")
+                                               f"{XLSX_READER_MEMORY // 2**20} MiB): {said.strip()[:300]}")
     kind, value = pickle.loads(out)  # our own child's output
     if kind == "error":
         raise ListFormatError(path, "sheet 1", f"cannot read as XLSX: {value}")
@@ -116,15 +100,20 @@ def read_xlsx_sheet(path: Path) -> list[list]:
 
 
 def check_csv_shape(path: Path, *, encoding: str = "utf-8-sig", max_columns: int = CSV_MAX_COLUMNS,
-                    max_field_chars: int = CSV_MAX_FIELD_CHARS, max_line_chars: int = CSV_MAX_LINE_CHARS) -> None:
-    """Refuse a CSV with a record of too many columns, a field or a line too long; memory bounded by a line.
+                    max_field_chars: int = CSV_MAX_FIELD_CHARS, max_line_chars: int = CSV_MAX_LINE_CHARS,
+                    max_records: int | None = None) -> None:
+    """Refuse a CSV with too many records, a record of too many columns, a field or a line too long; memory
+    bounded by a line.
 
     Decoding errors are left to the parser that follows, which names them.
     """
+    max_records = CSV_MAX_RECORDS if max_records is None else max_records
     with path.open(encoding=encoding, errors="replace", newline="") as handle, _field_limit(max_field_chars):
         records = csv.reader(_bounded_lines(path, handle, max_line_chars))
         try:
-            for record in records:
+            for number, record in enumerate(records, start=1):
+                if number > max_records:
+                    raise ListFormatError(path, f"record {number}", f"more than {max_records:,} records: refused")
                 if len(record) > max_columns:
                     raise ListFormatError(path, f"record {records.line_num}",
                                           f"{len(record):,} fields, over the cap of {max_columns} columns")

@@ -16,6 +16,8 @@ from lxml import etree
 
 from sanctrack.lists.model import ListFormatError
 
+# Records in one list file: the largest real list holds 6,349 (FCDO) or about 18,000 (OFAC SDN).
+XML_MAX_RECORDS = 100_000
 # The parser's own settings, shared by every reader here.
 PARSER_SETTINGS = {
     "resolve_entities": False,
@@ -46,7 +48,7 @@ def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[tuple[int, etre
     """Yield (ordinal, element) for each complete record element, clearing it after use.
 
     Malformed or truncated XML raises ListFormatError with the line and column; a DOCTYPE is refused
-    before the first record is yielded.
+    before the first record is yielded; more than XML_MAX_RECORDS records are refused.
     """
     check_not_empty(path)
     context = etree.iterparse(str(path), events=("end",), tag=tags, remove_comments=True, **PARSER_SETTINGS)
@@ -56,6 +58,8 @@ def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[tuple[int, etre
             if n == 0:
                 refuse_doctype(path, element)
             n += 1
+            if n > XML_MAX_RECORDS:
+                raise ListFormatError(path, f"record {n}", f"more than {XML_MAX_RECORDS:,} records: refused")
             yield n, element
             element.clear(keep_tail=False)
             parent = element.getparent()
