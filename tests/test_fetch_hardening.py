@@ -129,8 +129,9 @@ def test_a_slowloris_is_cut_off_at_the_fetch_deadline(tmp_path: Path, hostile: s
     assert elapsed < 4, f"the 2 s deadline held within 2x: {elapsed:.1f} s"
     assert isinstance(items[0], SourceError)
     assert items[0].message == "not fetched within 2 s in all (SANCTRACK_FETCH_TIMEOUT); cut off"
-    message = news_run_with_a_good_document(tmp_path, f"{hostile}{path}", f"{hostile}/good.txt")
-    assert message.startswith("not fetched within 2 s")
+    if path == "/slow-headers.txt":  # and in a run, beside a good document that loads
+        message = news_run_with_a_good_document(tmp_path, f"{hostile}{path}", f"{hostile}/good.txt")
+        assert message.startswith("not fetched within 2 s")
 
 
 def test_a_lists_download_from_a_slowloris_is_cut_off_at_the_deadline(tmp_path: Path, hostile: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from sanctrack.cli import main
+from sanctrack.flows.news import run_news
 from sanctrack.warehouse.db import CONNECTION_CONFIG, WarehouseError, connect, seal
 from tests.helpers import query, table_fingerprints
 
@@ -22,10 +24,16 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE_DIRS = ["sanctrack", "warehouse", "flows", "schemas"]
 
 
-@pytest.fixture()
-def warehouse(loaded_db: Path) -> Path:
-    (loaded_db.parent / "victim.txt").write_text("keep me\n")
-    return loaded_db
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory, seed_article: Path) -> Path:
+    """One warehouse for the module (the seed article's run): every attack must leave it as it is."""
+    folder = tmp_path_factory.mktemp("query")
+    (folder / "news").mkdir()
+    shutil.copy(seed_article, folder / "news")
+    db = folder / "w.duckdb"
+    run_news([str(folder / "news")], db)
+    (folder / "victim.txt").write_text("keep me\n")
+    return db
 
 
 def disk_state(folder: Path) -> dict[str, str]:
@@ -105,7 +113,7 @@ def test_reading_the_export_folder_is_an_explicit_option(warehouse: Path, tmp_pa
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["count_star()", "4"]
     # Only that folder: the warehouse's own folder stays out of reach.
-    outside = run_query(warehouse, f"select * from read_text('{tmp_path}/victim.txt')", "--exports")
+    outside = run_query(warehouse, f"select * from read_text('{warehouse.parent}/victim.txt')", "--exports")
     assert "file system operations are disabled" in outside.output
 
 
