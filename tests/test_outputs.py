@@ -76,3 +76,20 @@ def test_a_report_of_an_old_warehouse_with_control_characters_is_clean(loaded_db
     assert invoke(loaded_db, "report", "--out", str(page)).exit_code == 0
     text = page.read_text()
     assert "Fradkov" in text and "\x00" not in text and "\x07" not in text
+
+
+def test_screening_results_refuse_to_overwrite_unless_forced(tmp_path: Path) -> None:
+    from sanctrack.flows.lists import run_lists
+
+    db = tmp_path / "w.duckdb"
+    run_lists([str(Path(__file__).parent / "fixtures" / "lists" / "un_5.xml")], db)
+    names = tmp_path / "names.csv"
+    names.write_text("name\nIvan Testov\n")
+    out = tmp_path / "screened.csv"
+    out.write_text("keep me")
+    refused = invoke(db, "screen", "--file", str(names), "--out", str(out))
+    assert refused.exit_code == 1 and f"{out} exists: pass --force to overwrite" in refused.output
+    assert out.read_text() == "keep me"
+    forced = invoke(db, "screen", "--file", str(names), "--out", str(out), "--force")
+    assert forced.exit_code in (0, 4), forced.output  # 4: no match at the threshold, which is fine here
+    assert out.read_text().startswith("query,")
