@@ -16,8 +16,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 run: setup
 	$(BIN)/sanctrack run news
-	$(BIN)/sanctrack export --format parquet --out $(EXPORTS)
-	$(BIN)/sanctrack export --format csv --out $(EXPORTS)
+	$(BIN)/sanctrack export --format parquet --out $(EXPORTS) --force
+	$(BIN)/sanctrack export --format csv --out $(EXPORTS) --force
 
 test: setup
 	$(BIN)/pytest -q

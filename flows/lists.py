@@ -23,7 +23,7 @@ from sanctrack.warehouse.lists import (
     DEFAULT_MAX_SHRINK, ListIntegrityError, ListLoadRefused, ListLoadResult, load_list, loaded_version,
 )
 from sanctrack.warehouse.links import links_outdated, recompute_mention_links
-from sanctrack.warehouse.runs import Run, record_run, utcnow
+from sanctrack.warehouse.runs import Run, RunLease, record_run, record_start, repair_runs, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,13 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
     dest_dir = Path(db_path).resolve().parent / "list_files"
     results: list[dict] = []
     con = connect(db_path)
+    # Each list loads in its own transaction: the run is in `runs` from its start, and its lease
+    # tells the next run whether this process is still alive (warehouse/runs.py).
+    lease = RunLease(db_path, run.run_id)
     try:
+        with transaction(con):
+            repair_runs(con, db_path, run)
+            record_start(con, run)
         resolved = resolve_sources(list(sources), fmt)
         rows = 0
         with progress_bar(len(resolved), "lists") as advance:
@@ -113,7 +119,13 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
             if run.counts.get("lists_loaded") or links_outdated(con):  # the lists (or the matcher) changed: link again
                 run.counts["mention_links"] = recompute_mention_links(con)
             record_run(con, run)
+    except Exception as exc:
+        run.add_error("(run)", f"{type(exc).__name__}: {exc}")
+        with transaction(con):
+            record_run(con, run, status="failed")
+        raise
     finally:
+        lease.release()
         con.close()
     return {"run_id": run.run_id, "status": run.status, "counts": run.counts, "errors": run.errors,
             "sources": results}

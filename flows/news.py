@@ -28,7 +28,7 @@ from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction, within_memory_budget
 from sanctrack.warehouse.links import links_outdated, recompute_mention_links
 from sanctrack.warehouse.news import NewsStage, already_read, known_extractions, merge_news
-from sanctrack.warehouse.runs import Run, record_run
+from sanctrack.warehouse.runs import Run, record_run, repair_runs
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +150,8 @@ def run_news(
     sources, feeds = list(sources), list(feeds)
     run = Run("news", params={"sources": sources, "feeds": feeds, "db_path": str(db_path)}, extractor_version=version)
     con = connect(db_path)  # held for the whole run: the warehouse has one writer
+    with transaction(con):
+        repair_runs(con, db_path, run)  # runs killed before they finished: marked as such
     staged = NewsStage(db_path, run.run_id)
     run.counts.update(documents_read=0, documents_extracted=0, documents_skipped=0)
     document_ids: list[str] = []

@@ -17,6 +17,15 @@ def _examples(*lines: str) -> str:
     return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+def _prepare_prefect() -> None:
+    """Prefect's environment, set before it is imported; its temporary server tied to this process,
+    so that a kill of this process (even SIGKILL) ends the server too."""
+    configure_prefect_environment()
+    from sanctrack.prefect_local import tie_temporary_server_to_this_process
+
+    tie_temporary_server_to_this_process()
+
+
 def _fail(message: str) -> None:
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(1)
@@ -63,7 +72,7 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
     validated, in batches; the run is loaded in one transaction. Documents that fail are
     reported by name and skipped; the others load.
     """
-    configure_prefect_environment()
+    _prepare_prefect()
     from sanctrack.flows.news import news_flow, task_runner_for
     from sanctrack.warehouse.db import WarehouseError
 
@@ -128,7 +137,7 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
     and recording added, amended and removed designations in designation_changes. A source that fails
     is reported and leaves what was loaded before as it was; the other sources still load.
     """
-    configure_prefect_environment()
+    _prepare_prefect()
     from sanctrack.flows.lists import lists_flow
     from sanctrack.warehouse.db import WarehouseError
 
@@ -335,33 +344,75 @@ def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], list
 @main.command(epilog=_examples(
     "sanctrack query \"select name, role, authority from sanctioned_persons\"",
     "sanctrack query \"select * from mentions_by_authority_action\" --format csv",
+    "sanctrack query \"select count(*) from 'data/exports/mentions.parquet'\" --exports",
 ))
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help="Seconds before the query is stopped and the warehouse released.")
+@click.option("--exports", "read_exports", is_flag=True,
+              help="Also let the query read the files of the export folder (SANCTRACK_EXPORT_DIR), and no other.")
 @click.pass_obj
-def query(obj: dict, sql: str, fmt: str) -> None:
-    """Run SQL against the warehouse, opened read-only."""
+def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> None:
+    """Run one read-only SQL statement against the warehouse.
+
+    One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), checked by DuckDB's parser; the
+    warehouse is opened read-only and the connection can read no other file (with --exports, the
+    export folder too), reach no network and change no setting. See docs/security.md.
+    """
     import duckdb
 
+    from sanctrack.warehouse.db import seal
+    from sanctrack.warehouse.query import QueryRefused, QueryTimedOut, run_read_only, time_limit
 
     con = _open_read_only(obj["db_path"])
     try:
-        relation = con.sql(sql)
-        if relation is None:
-            _fail("the statement returned no rows to show (the warehouse is read-only here)")
-        columns, rows = relation.columns, relation.fetchall()
+        seal(con, [load_settings().export_dir] if read_exports else [])
+        with time_limit(con, timeout):
+            columns, batches = run_read_only(con, sql)
+            if fmt == "csv":
+                writer = csv.writer(sys.stdout, lineterminator="\n")
+                writer.writerow(columns)
+                for rows in batches:
+                    writer.writerows(rows)
+            elif fmt == "json":
+                _write_json_rows(columns, batches)
+            else:
+                _print_query_table(columns, batches)
+    except QueryRefused as exc:
+        _fail(f"refused: {exc}")
+    except QueryTimedOut as exc:
+        _fail(f"query {exc}")
     except duckdb.Error as exc:
         _fail(str(exc))
     finally:
         con.close()
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt == "json":
-        click.echo(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2))
-    else:
-        _print_table(columns, rows)
+
+
+TABLE_ROWS = 10_000  # a terminal table beyond this is unreadable: csv and json stream every row
+
+
+def _print_query_table(columns: list[str], batches) -> None:
+    rows, more = [], 0
+    for batch in batches:
+        room = TABLE_ROWS - len(rows)
+        rows.extend(batch[:room])
+        more += max(len(batch) - room, 0)
+    _print_table(columns, rows)
+    if more:
+        click.echo(f"... and {more:,} more rows: use --format csv or json for all of them", err=True)
+
+
+def _write_json_rows(columns: list[str], batches) -> None:
+    """A JSON array of objects, written as the rows come."""
+    first = True
+    sys.stdout.write("[")
+    for batch in batches:
+        for row in batch:
+            record = json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False, indent=2)
+            sys.stdout.write(("\n" if first else ",\n") + "  " + record.replace("\n", "\n  "))
+            first = False
+    sys.stdout.write("\n]\n" if not first else "]\n")
 
 
 # Exit codes of `sanctrack screen`, for scripts (documented in README.md).
@@ -396,9 +447,11 @@ def _usage(message: str) -> None:
               help="CSV with a `name` column (optional `type`): screen every row, write the results as CSV.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --file: write the CSV here instead of standard output.")
+@click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists (refused otherwise).")
 @click.pass_obj
 def screen(obj: dict, name: str | None, entity_type: str | None, authorities: str | None, limit: int,
-           min_score: float | None, show_all: bool, fmt: str, names_file: Path | None, out_file: Path | None) -> None:
+           min_score: float | None, show_all: bool, fmt: str, names_file: Path | None, out_file: Path | None,
+           force: bool) -> None:
     """Screen a name against every name and alias of the loaded lists; print ranked candidates.
 
     A score of 1.0 is an exact match of a full name; 0.80 is the recommended threshold (see
@@ -436,8 +489,13 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
     matched = any(cand.score >= threshold for _, _, cand in results)
     if names_file:
         if out_file:
-            with out_file.open("w", newline="", encoding="utf-8") as fh:
-                write_csv(results, fh)
+            from sanctrack.outputs import OutputExists, written_atomically
+
+            try:
+                with written_atomically(out_file, force) as partial, partial.open("w", newline="", encoding="utf-8") as fh:
+                    write_csv(results, fh)
+            except OutputExists as exc:
+                _fail(str(exc))
             hits = len({query for query, _, cand in results if cand.score >= threshold})
             click.echo(f"{len(rows):,} names screened, {hits:,} with a match at or above {threshold:.2f}, "
                        f"{len(results):,} candidates written to {out_file}", err=True)
@@ -471,9 +529,15 @@ def _shown_name(cand) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: SANCTRACK_EXPORT_DIR, data/exports).")
 @click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist (refused otherwise).")
 @click.pass_obj
-def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -> None:
-    """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities."""
+def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...], force: bool) -> None:
+    """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities.
+
+    Each file is written whole under a temporary name, then renamed; existing files are refused
+    (before anything is written) unless --force.
+    """
+    from sanctrack.outputs import OutputExists
     from sanctrack.warehouse.export import export_warehouse
 
     out_dir = out_dir or load_settings().export_dir
@@ -485,7 +549,9 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
         from sanctrack.warehouse.ftm import export_ftm
 
         try:
-            counts = export_ftm(con, out_dir)
+            counts = export_ftm(con, out_dir, force)
+        except OutputExists as exc:
+            _fail(str(exc))
         finally:
             con.close()
         for schema, n in counts.items():
@@ -493,8 +559,8 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
         click.echo(f"exports: {(out_dir / 'entities.ftm.json').resolve()}")
         return
     try:
-        written = export_warehouse(con, out_dir, fmt, list(tables) or None)
-    except ValueError as exc:
+        written = export_warehouse(con, out_dir, fmt, list(tables) or None, force)
+    except (ValueError, OutputExists) as exc:
         _fail(str(exc))
     finally:
         con.close()
@@ -507,22 +573,28 @@ def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...]) -
                                "sanctrack --db data/sanctrack.duckdb report --out /tmp/sanctrack-report.html"))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists (refused otherwise).")
 @click.pass_obj
-def report(obj: dict, out_file: Path) -> None:
+def report(obj: dict, out_file: Path, force: bool) -> None:
     """Write a standalone HTML report: headline figures, a chart over time by authority, and tables.
 
     The page opens without a network (inline CSS and SVG, no scripts): mentions by authority and
     action, latest mentions and runs, designation changes, Rosatom-linked entries, quarantine reasons.
     """
+    from sanctrack.outputs import OutputExists, refuse_existing, written_atomically
     from sanctrack.report import build_report
 
-    con = _open_read_only(obj["db_path"])
     try:
-        page = build_report(con)
-    finally:
-        con.close()
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(page, encoding="utf-8")
+        refuse_existing([out_file], force)  # before the work, not after it
+        con = _open_read_only(obj["db_path"])
+        try:
+            page = build_report(con)
+        finally:
+            con.close()
+        with written_atomically(out_file, force) as partial:
+            partial.write_text(page, encoding="utf-8")
+    except OutputExists as exc:
+        _fail(str(exc))
     click.echo(f"report: {out_file.resolve()}")
 
 

@@ -1,27 +1,29 @@
 """Reading news documents from files, directories, globs and http(s) URLs.
 
-A source that cannot be read (missing, empty, binary, not UTF-8, an HTML page without
-article text, an HTTP error or time-out) becomes a `SourceError` naming the document and
-what is wrong; the other documents of the run go on.
+A source that cannot be read (missing, empty, binary, not UTF-8/16/32, an HTML page without
+article text, over the size caps, any fetch failure: see sanctrack/fetching.py) becomes a
+`SourceError` naming the document and what is wrong; the other documents of the run go on.
 """
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
+import io
 import logging
 import re
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
 
+from sanctrack.fetching import FetchFailed, fetch, http_client, own_client
 from sanctrack.settings import Settings, load_settings
+from sanctrack.text import control_share, strip_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,10 @@ def expand_sources(specs: Iterable[str]) -> Iterator[str | SourceError]:
 
 
 def read_documents(specs: Iterable[str]) -> Iterator[Document | SourceError]:
-    """Read every document the specs name; failures come back as SourceError, in order."""
+    """Read every document the specs name; failures come back as SourceError, in order.
+
+    Whatever goes wrong with one source is that source's error: the others are still read.
+    """
     settings = load_settings()
     client: httpx.Client | None = None  # made on the first URL: files need none
     try:
@@ -103,55 +108,52 @@ def read_documents(specs: Iterable[str]) -> Iterator[Document | SourceError]:
                 yield read_document(uri, client=client, settings=settings)
             except DocumentError as exc:
                 yield SourceError(exc.source_uri, exc.message)
+            except Exception as exc:  # noqa: BLE001 - a bug or a library's surprise: still only this source's error
+                log.exception("%s: unexpected %s while reading", uri, type(exc).__name__)
+                yield SourceError(uri, f"unexpected {type(exc).__name__}: {exc}")
     finally:
         if client is not None:
             client.close()
 
 
-def http_client(settings: Settings) -> httpx.Client:
-    """A polite client: a time-out, redirects followed, a User-Agent naming the project."""
-    return httpx.Client(
-        timeout=settings.fetch_timeout_s, follow_redirects=True, headers={"User-Agent": settings.user_agent}
-    )
-
-
 def read_document(uri: str, *, client: httpx.Client | None = None, settings: Settings | None = None) -> Document:
     """Read one file or URL into a Document, or raise DocumentError saying what is wrong."""
     settings = settings or load_settings()
-    max_bytes = settings.fetch_max_bytes
     if is_url(uri):
-        if client is None:
-            with http_client(settings) as own_client:
-                raw, header_type = fetch_url(uri, own_client, max_bytes)
-        else:
-            raw, header_type = fetch_url(uri, client, max_bytes)
+        with own_client(client, settings) as http:
+            raw, header_type = fetch_url(uri, http, settings)
         is_html = "html" in header_type or _looks_like_html(raw)
     else:
-        raw = _read_file(uri, max_bytes)
+        raw = read_local_file(uri, settings.document_max_bytes)
         is_html = Path(uri).suffix.lower() in HTML_SUFFIXES or _looks_like_html(raw)
-    return document_from_bytes(uri, raw, is_html=is_html)
+    return document_from_bytes(uri, raw, is_html=is_html, max_chars=settings.document_max_chars)
 
 
-def document_from_bytes(uri: str, raw: bytes, *, is_html: bool) -> Document:
-    """Decode and reduce raw content to a Document (HTML to its article text)."""
+def document_from_bytes(uri: str, raw: bytes, *, is_html: bool, max_chars: int | None = None) -> Document:
+    """Decode and reduce raw content to a Document (HTML to its article text), control characters removed."""
     if not raw.strip():
         raise DocumentError(uri, "empty file" if raw == b"" else "the file holds only white space")
-    if _looks_binary(raw):
+    decoded = _decode_with_bom(uri, raw)  # UTF-8/16/32 with a byte-order mark; None without one
+    if decoded is None and _looks_binary(raw) or decoded is not None and control_share(decoded[:8192]) > 0.05:
         raise DocumentError(uri, "binary content, not a text or HTML document")
     if is_html:
-        text, title, published_on = _article_from_html(uri, raw)
+        text, title, published_on = _article_from_html(uri, raw if decoded is None else decoded)
         content_type = "text/html"
     else:
-        text = _decode_utf8(uri, raw)
+        text = _decode_utf8(uri, raw) if decoded is None else decoded
         title, published_on = _title_of_text(text), _date_of_text(uri, text)
         content_type = "text/plain"
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise DocumentError(uri, "no text after decoding")
+    max_chars = load_settings().document_max_chars if max_chars is None else max_chars
+    if len(text) > max_chars:
+        raise DocumentError(uri, f"{len(text):,} characters of text, over the {max_chars:,}-character cap "
+                                 "for one document (SANCTRACK_DOCUMENT_MAX_CHARS)")
     return Document(
         document_id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_uri=uri,
-        title=title,
+        title=strip_control_characters(title) if title else title,
         published_on=published_on,
         fetched_at=datetime.now(timezone.utc),
         content_type=content_type,
@@ -159,43 +161,24 @@ def document_from_bytes(uri: str, raw: bytes, *, is_html: bool) -> Document:
     )
 
 
-def fetch_url(uri: str, client: httpx.Client, max_bytes: int, attempts: int = 3) -> tuple[bytes, str]:
-    """GET a URL with a size cap; retry transport (I/O) errors only, never HTTP errors."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with client.stream("GET", uri) as response:
-                if response.status_code >= 400:
-                    raise DocumentError(uri, f"HTTP {response.status_code} {_status_phrase(response.status_code)}")
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise DocumentError(uri, f"larger than the {max_bytes:,}-byte cap")
-                    chunks.append(chunk)
-                return b"".join(chunks), response.headers.get("content-type", "")
-        except httpx.TimeoutException as exc:
-            error = DocumentError(uri, f"timed out after {client.timeout.read}s ({type(exc).__name__})")
-        except httpx.TransportError as exc:
-            error = DocumentError(uri, f"could not fetch: {exc}")
-        if attempt < attempts:
-            log.warning("%s (attempt %d of %d, retrying)", error, attempt, attempts)
-            time.sleep(0.5 * attempt)
-    raise error
-
-
-def _status_phrase(code: int) -> str:
+def fetch_url(uri: str, client: httpx.Client, settings: Settings) -> tuple[bytes, str]:
+    """GET a URL within the fetch deadline and the document size cap: (content, content type)."""
+    body = io.BytesIO()
     try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return "error"
+        response = fetch(uri, client, body, max_bytes=settings.document_max_bytes, timeout_s=settings.fetch_timeout_s)
+    except FetchFailed as exc:
+        raise DocumentError(uri, exc.message) from None
+    return body.getvalue(), response.headers.get("content-type", "")
 
 
-def _read_file(uri: str, max_bytes: int) -> bytes:
+def read_local_file(uri: str, max_bytes: int) -> bytes:
+    """A local file's bytes, refused (DocumentError) when missing, unreadable or over the cap."""
     path = Path(uri)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise DocumentError(uri, f"{size:,} bytes is larger than the {max_bytes:,}-byte cap")
+            raise DocumentError(uri, f"{size:,} bytes, over the {max_bytes:,}-byte cap for one document "
+                                     "(SANCTRACK_DOCUMENT_MAX_BYTES)")
         return path.read_bytes()
     except FileNotFoundError:
         raise DocumentError(uri, "no such file") from None
@@ -207,14 +190,29 @@ def _read_file(uri: str, max_bytes: int) -> bytes:
 
 # Control bytes that never occur in text (tab, newlines, form feed and escape do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+# Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def _looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head:
         return True
     control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control > len(head) * 0.05
+
+
+def _decode_with_bom(uri: str, raw: bytes) -> str | None:
+    """The text of content that starts with a byte-order mark (UTF-8, UTF-16, UTF-32), else None."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(uri, f"invalid {codec.upper().removesuffix('-SIG')} at byte {exc.start} "
+                                         f"after its byte-order mark: {exc.reason}") from None
+    return None
 
 
 def _looks_like_html(raw: bytes) -> bool:
@@ -223,10 +221,8 @@ def _looks_like_html(raw: bytes) -> bool:
 
 
 def _decode_utf8(uri: str, raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise DocumentError(
@@ -234,7 +230,7 @@ def _decode_utf8(uri: str, raw: bytes) -> str:
         ) from None
 
 
-def _article_from_html(uri: str, raw: bytes) -> tuple[str, str | None, date | None]:
+def _article_from_html(uri: str, raw: bytes | str) -> tuple[str, str | None, date | None]:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     result = trafilatura.bare_extraction(

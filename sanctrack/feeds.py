@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from sanctrack.documents import DocumentError, SourceError, fetch_url, http_client, is_url
+from sanctrack.documents import DocumentError, SourceError, fetch_url, is_url, read_local_file
+from sanctrack.fetching import http_client
 from sanctrack.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -47,47 +48,59 @@ def read_sources_file(path: Path) -> list[NewsSource]:
     return sources
 
 
-def feed_item_links(feed: str, settings: Settings | None = None) -> list[str]:
-    """The item links of an RSS or Atom feed (a file or a URL), absolute, in feed order.
+def feed_item_links(feed: str, settings: Settings | None = None) -> tuple[list[str], list[SourceError]]:
+    """The item links of an RSS or Atom feed (a file or a URL), absolute, in feed order; and the bad items.
 
-    Raises DocumentError naming the feed when it cannot be read or is not a feed.
+    An item link must be an http(s) URL (relative links of a feed read from a URL are resolved
+    against it): a feed never makes sanctrack read a local path. An item with another kind of link
+    is that item's error. Raises DocumentError naming the feed when it cannot be read or is not a feed.
     """
     settings = settings or load_settings()
     if is_url(feed):
         with http_client(settings) as client:
-            raw, _ = fetch_url(feed, client, settings.fetch_max_bytes)
+            raw, _ = fetch_url(feed, client, settings)
     else:
-        try:
-            raw = Path(feed).read_bytes()
-        except OSError as exc:
-            raise DocumentError(feed, exc.strerror or str(exc)) from None
+        raw = read_local_file(feed, settings.document_max_bytes)
     # feedparser is given bytes, never a URL: it must not fetch anything itself.
     parsed = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
     if parsed.get("bozo") and not parsed.entries:
         raise DocumentError(feed, f"not a readable RSS or Atom feed: {parsed.get('bozo_exception')}")
     if parsed.get("version", "") == "" and not parsed.entries:
         raise DocumentError(feed, "not an RSS or Atom feed")
-    links = []
+    links, errors = [], []
     for number, entry in enumerate(parsed.entries, start=1):
         link = entry.get("link")
         if not link:
             log.warning("%s: item %d (%r) has no link; skipped", feed, number, entry.get("title"))
             continue
-        links.append(urljoin(feed, link) if is_url(feed) else link)
-    return list(dict.fromkeys(links))
+        link = urljoin(feed, link) if is_url(feed) else link
+        if not is_url(link):
+            errors.append(SourceError(f"{feed} (item {number})",
+                                      f"the item's link {link[:200]!r} is not an http(s) URL: not read"))
+            continue
+        links.append(link)
+    return list(dict.fromkeys(links)), errors
 
 
 def expand_feeds(feeds: list[str], already_read: set[str]) -> tuple[list[str], list[SourceError], int]:
-    """Item links of the feeds that the warehouse has not read yet, the feeds that failed, and how many were known."""
+    """Item links of the feeds that the warehouse has not read yet, the feeds and items that failed, and how
+    many were known."""
     links, errors, known = [], [], 0
     settings = load_settings()
     for feed in feeds:
         try:
-            for link in feed_item_links(feed, settings):
-                if link in already_read:
-                    known += 1
-                else:
-                    links.append(link)
+            items, bad_items = feed_item_links(feed, settings)
         except DocumentError as exc:
             errors.append(SourceError(exc.source_uri, exc.message))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one feed's surprise is that feed's error
+            log.exception("%s: unexpected %s while reading the feed", feed, type(exc).__name__)
+            errors.append(SourceError(feed, f"unexpected {type(exc).__name__}: {exc}"))
+            continue
+        errors.extend(bad_items)
+        for link in items:
+            if link in already_read:
+                known += 1
+            else:
+                links.append(link)
     return list(dict.fromkeys(links)), errors, known

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from sanctrack.text import strip_control_characters
 from sanctrack.warehouse.db import table_names
 
 # One colour per authority, in order of appearance; enough for the four lists and a few countries.
@@ -100,7 +101,8 @@ def _esc(value: object) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.strftime("%Y-%m-%d %H:%M")
-    return html.escape(str(value), quote=True)
+    # Control characters are stripped at load; a warehouse loaded before that still gives valid HTML.
+    return html.escape(strip_control_characters(str(value)), quote=True)
 
 
 def render_chart(panels: list[Series], keys: list[str], colours: dict[str, str], width: int = 920) -> str:

@@ -21,8 +21,10 @@ class Settings:
     db_path: Path
     export_dir: Path
     prefect_home: Path
-    fetch_timeout_s: float
-    fetch_max_bytes: int
+    fetch_timeout_s: float  # the most one fetch may take in all: connection, redirects, retries, body
+    fetch_max_bytes: int  # a list file: downloaded (counted after decompression) or local
+    document_max_bytes: int  # a news document or feed: file or URL (after decompression)
+    document_max_chars: int  # the text of one news document, after decoding and HTML reduction
     user_agent: str
     duckdb_memory_limit: str | None  # e.g. "512MB"; None: DuckDB's default (80% of RAM)
     # `sanctrack serve` (flows/deployments.py): what the schedules run, and how often.
@@ -39,8 +41,10 @@ def load_settings() -> Settings:
         db_path=Path(os.environ.get("SANCTRACK_DB", data_dir / "sanctrack.duckdb")),
         export_dir=Path(os.environ.get("SANCTRACK_EXPORT_DIR", data_dir / "exports")),
         prefect_home=Path(os.environ.get("PREFECT_HOME", data_dir / "prefect")),
-        fetch_timeout_s=float(os.environ.get("SANCTRACK_FETCH_TIMEOUT", "30")),
-        fetch_max_bytes=int(os.environ.get("SANCTRACK_FETCH_MAX_BYTES", str(200 * 1024 * 1024))),
+        fetch_timeout_s=float(os.environ.get("SANCTRACK_FETCH_TIMEOUT", "60")),
+        fetch_max_bytes=int(os.environ.get("SANCTRACK_FETCH_MAX_BYTES", str(32 * 1024 * 1024))),
+        document_max_bytes=int(os.environ.get("SANCTRACK_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))),
+        document_max_chars=int(os.environ.get("SANCTRACK_DOCUMENT_MAX_CHARS", "2000000")),
         duckdb_memory_limit=os.environ.get("SANCTRACK_DUCKDB_MEMORY_LIMIT") or None,
         user_agent=os.environ.get(
             "SANCTRACK_USER_AGENT", "sanctrack/0.1 (sanctions-tracking ETL; +https://github.com/sanctrack)"

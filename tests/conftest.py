@@ -36,6 +36,21 @@ def seed_article() -> Path:
     return SEED_ARTICLE
 
 
+@pytest.fixture()
+def loaded_db(tmp_path: Path, seed_article: Path) -> Path:
+    """A warehouse holding the seed article's run (tmp_path/w.duckdb)."""
+    import shutil
+
+    from sanctrack.flows.news import run_news
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(seed_article, folder)
+    db = tmp_path / "w.duckdb"
+    run_news([str(folder)], db)
+    return db
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder; /slow/... answers after a delay (time-outs); /flaky/... hangs up the first time."""
 

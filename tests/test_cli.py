@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import click
@@ -11,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from sanctrack.cli import main
-from sanctrack.flows.news import run_news
 
 EXTRACT_FIELDS = ["doc", "name", "entity_type", "count", "role", "affiliation", "authority", "action",
                   "rosatom_linked", "sentence", "start", "end", "confidence", "cue"]
@@ -30,16 +28,6 @@ def test_every_command_has_help_and_an_example(path: str, command: click.Command
     assert result.exit_code == 0
     assert command.help and len(command.help.strip()) > 20
     assert "Example:" in result.output and path in result.output
-
-
-@pytest.fixture()
-def loaded_db(tmp_path: Path, seed_article: Path) -> Path:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    shutil.copy(seed_article, folder)
-    db = tmp_path / "w.duckdb"
-    run_news([str(folder)], db)
-    return db
 
 
 def test_query_csv_prints_a_header_then_rows(loaded_db: Path) -> None:

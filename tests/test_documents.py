@@ -113,7 +113,8 @@ def test_url_that_times_out_is_named(http_server, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SANCTRACK_FETCH_TIMEOUT", "0.3")
     monkeypatch.setenv("SANCTRACK_TEST_SLOW_SECONDS", "1")
     error = read_one(f"{base}/slow/a.txt")
-    assert isinstance(error, SourceError) and error.message.startswith("timed out after 0.3s")
+    assert isinstance(error, SourceError)
+    assert error.message == "not fetched within 0.3 s in all (SANCTRACK_FETCH_TIMEOUT); cut off"
 
 
 def test_publication_date_from_a_dateline_or_the_file_name(tmp_path: Path) -> None:
@@ -140,6 +141,79 @@ def test_an_io_error_is_retried_and_an_http_error_is_not(http_server) -> None:
 def test_a_page_over_the_size_cap_is_refused(http_server, monkeypatch: pytest.MonkeyPatch) -> None:
     base, root, _ = http_server
     (root / "big.txt").write_text("sanctions " * 2000)
-    monkeypatch.setenv("SANCTRACK_FETCH_MAX_BYTES", "1000")
+    monkeypatch.setenv("SANCTRACK_DOCUMENT_MAX_BYTES", "1000")
     error = read_one(f"{base}/big.txt")
-    assert isinstance(error, SourceError) and error.message == "larger than the 1,000-byte cap"
+    assert isinstance(error, SourceError) and error.message == "20,000 bytes announced, over the 1,000-byte cap"
+
+
+TEXT = "The UK imposed sanctions on Ivan Testov, a deputy minister.\nThe measures take effect today.\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
+                                   "utf-8-sig"])
+def test_unicode_with_a_byte_order_mark_is_decoded(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / f"{codec}.txt"
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff", "utf-32-le": b"\xff\xfe\x00\x00",
+           "utf-32-be": b"\x00\x00\xfe\xff"}.get(codec, b"")
+    path.write_bytes(bom + TEXT.encode(codec))
+    document = read_one(str(path))
+    assert isinstance(document, Document), document
+    assert document.text == TEXT and document.title == TEXT.splitlines()[0]
+
+
+def test_utf16_html_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(ARTICLE_HTML.encode("utf-16"))
+    document = read_one(str(path))
+    assert isinstance(document, Document) and "Ivan Testov" in document.text
+
+
+def test_utf16_without_a_mark_is_still_binary(tmp_path: Path) -> None:
+    path = tmp_path / "nomark.txt"
+    path.write_bytes(TEXT.encode("utf-16-le"))
+    error = read_one(str(path))
+    assert isinstance(error, SourceError) and error.message == "binary content, not a text or HTML document"
+
+
+def test_nul_and_control_characters_are_stripped_before_storing(tmp_path: Path) -> None:
+    path = tmp_path / "controls.txt"
+    # A NUL at the head is binary content; one further in, or a few other controls, are stripped.
+    head = b"The UK imposed sanctions\x07 on Ivan\x1b Testov.\x0cPage two.\x7f\xc2\x85\n"
+    path.write_bytes(head + b"More text. " * 800 + b"A NUL\x00 here.\n")
+    document = read_one(str(path))
+    assert isinstance(document, Document)
+    assert document.text == "The UK imposed sanctions on Ivan Testov.\nPage two.\n" + "More text. " * 800 + "A NUL here.\n"
+
+
+def test_a_text_over_the_character_cap_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTRACK_DOCUMENT_MAX_CHARS", "1000")
+    path = tmp_path / "long.txt"
+    path.write_text("Sanctions. " * 100)
+    error = read_one(str(path))
+    assert isinstance(error, SourceError) and error.source_uri == str(path)
+    assert error.message == ("1,100 characters of text, over the 1,000-character cap for one document "
+                             "(SANCTRACK_DOCUMENT_MAX_CHARS)")
+
+
+def test_a_file_over_the_byte_cap_is_refused_before_it_is_read(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTRACK_DOCUMENT_MAX_BYTES", "100")
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 101)
+    error = read_one(str(path))
+    assert isinstance(error, SourceError)
+    assert error.message == "101 bytes, over the 100-byte cap for one document (SANCTRACK_DOCUMENT_MAX_BYTES)"
+
+
+def test_an_unexpected_failure_is_only_that_documents_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sanctrack.documents as documents
+
+    def broken(uri, raw):
+        raise RuntimeError("a library's surprise")
+
+    monkeypatch.setattr(documents, "_article_from_html", broken)
+    (tmp_path / "a.html").write_text(ARTICLE_HTML)
+    (tmp_path / "b.txt").write_text(TEXT)
+    items = list(read_documents([str(tmp_path)]))
+    assert isinstance(items[0], SourceError) and items[0].message == "unexpected RuntimeError: a library's surprise"
+    assert isinstance(items[1], Document)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -14,6 +13,7 @@ import pytest
 
 from sanctrack.lists import ListFormatError, detect_format, parse_list
 from sanctrack.lists.validate import validate_parsed
+from tests.helpers import write_xlsx_parts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
 
@@ -36,15 +36,7 @@ def write_xlsx(rows: list[list[str]], path: Path) -> Path:
             for c, v in enumerate(row) if v
         )
         cells.append(f'<row r="{r}">{values}</row>')
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             f'spreadsheetml/2006/main"><sheetData>{"".join(cells)}</sheetData></worksheet>')
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-    return path
+    return write_xlsx_parts(path, "".join(cells))
 
 
 @pytest.fixture
@@ -238,7 +230,8 @@ def test_a_truncated_eu_file_fails_with_line_and_column() -> None:
 
 def test_billion_laughs_is_rejected_quickly() -> None:
     started = time.perf_counter()
-    with pytest.raises(ListFormatError, match="DOCTYPE declares entities"):
+    # libxml2's own amplification limit, or the DOCTYPE refusal: whichever the parser meets first.
+    with pytest.raises(ListFormatError, match="declares a DOCTYPE|Maximum entity amplification factor exceeded"):
         parse_list(FIXTURES / "billion_laughs.xml")
     assert time.perf_counter() - started < 1.0
 
@@ -248,8 +241,32 @@ def test_external_entities_are_refused(tmp_path: Path) -> None:
     path.write_text('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
                     '<CONSOLIDATED_LIST dateGenerated="2026-01-01"><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>'
                     '<FIRST_NAME>&xxe;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>')
-    with pytest.raises(ListFormatError, match="DOCTYPE declares entities"):
+    with pytest.raises(ListFormatError, match="declares a DOCTYPE"):
         parse_list(path)
+
+
+UN_WITH_ENTITY = ('<CONSOLIDATED_LIST dateGenerated="2026-01-01"><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>'
+                  '<FIRST_NAME>&e;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>')
+
+
+@pytest.mark.parametrize("prolog", [
+    "<!--" + "x" * 200_000 + '-->\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY e "EVIL">]>',  # past any prolog scan
+    '<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY e "EVIL">]>\n<!--' + "x" * 200_000 + "-->",
+    '<!DOCTYPE CONSOLIDATED_LIST SYSTEM "http://127.0.0.1:9/list.dtd">',
+])
+@pytest.mark.parametrize("fmt", [None, "un_xml"])  # detection reads the root; the parser reads the records
+def test_any_doctype_is_refused_by_the_parser_wherever_it_stands(tmp_path: Path, prolog: str, fmt) -> None:
+    path = tmp_path / "un.xml"
+    path.write_text(f'<?xml version="1.0"?>\n{prolog}\n{UN_WITH_ENTITY}')
+    with pytest.raises(ListFormatError, match=r"un.xml: DOCTYPE: the file declares a DOCTYPE"):
+        parse_list(path, fmt)
+
+
+def test_an_undeclared_entity_is_malformed_xml_not_an_empty_name(tmp_path: Path) -> None:
+    path = tmp_path / "un.xml"
+    path.write_text(f'<?xml version="1.0"?>\n{UN_WITH_ENTITY}')
+    with pytest.raises(ListFormatError, match="malformed XML"):
+        parse_list(path, "un_xml")
 
 
 # --- content hashes and contracts -----------------------------------------------------------------
@@ -388,3 +405,14 @@ def test_an_xml_1_1_declaration_is_read(tmp_path: Path) -> None:
     path.write_text((FIXTURES / "eu_fsf_5.xml").read_text(encoding="utf-8").replace('version="1.0"', 'version="1.1"', 1),
                     encoding="utf-8")
     assert len(parse_list(path).designations) == 4
+
+
+def test_nul_and_control_characters_never_reach_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "conlist.csv"
+    path.write_text((FIXTURES / "uk_conlist_5rows.csv").read_text().replace("FRADKOV,Pavel", "FRAD\x00KOV,Pa\x07vel", 1))
+    parsed = parse_list(path)
+    names = parsed.names["full_name"].tolist()
+    assert "Pavel Mikhailovich FRADKOV" in names
+    for frame in parsed.tables().values():
+        for column in frame.select_dtypes("str"):
+            assert not frame[column].str.contains("[\x00-\x08]", regex=True, na=False).any(), column

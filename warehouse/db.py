@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +27,13 @@ VIEWS_DIR = Path(__file__).parent / "views"
 WORKING_MEMORY = 32 * 2**20
 INDEX_BYTES_PER_ROW = 160
 LARGEST_BUDGET = 16 * 2**30
+# Every connection: DuckDB never installs or loads an extension by itself (it would download it from
+# the internet, e.g. for a SQLite file given as --db), and community extensions are refused.
+CONNECTION_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
 
 
 class WarehouseError(Exception):
@@ -47,21 +54,26 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyC
     # The file is attached to an in-memory host connection so that its row groups can be small:
     # DuckDB writes a transaction's full row groups to disk as it goes, so a large run's load
     # holds at most a row group per table in memory instead of every new row until the commit.
-    con = duckdb.connect()
-    options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
+    con = duckdb.connect(config=CONNECTION_CONFIG)
+    # TYPE duckdb: any other file (SQLite, Parquet) is refused rather than handed to an extension.
+    options = "TYPE duckdb, READ_ONLY" if read_only else f"TYPE duckdb, ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
     try:
         con.execute(f"attach '{_sql_string(path)}' as warehouse ({options})")
         con.execute("use warehouse")
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         con.close()
-        if "lock" in str(exc).lower():
-            holder = re.search(r"\(PID (\d+)\)", str(exc))
+        message = str(exc)
+        if "lock" in message.lower():
+            holder = re.search(r"\(PID (\d+)\)", message)
             who = f"process {holder[1]}" if holder else "another process"
             raise WarehouseError(
                 f"{path} is in use by {who}: the warehouse has one writer at a time; "
                 "wait for that run to finish and try again"
             ) from None
-        raise WarehouseError(f"{path}: {exc}") from None
+        if "not a valid DuckDB database file" in message:
+            raise WarehouseError(f"{path} is not a DuckDB warehouse file: {_file_kind(path)}; pass --db "
+                                 "with a warehouse made by sanctrack") from None
+        raise WarehouseError(f"{path}: {message}") from None
     con.execute(f"set temp_directory = '{_sql_string(path.with_name(path.name + '.tmp'))}'")
     if limit := load_settings().duckdb_memory_limit:
         con.execute(f"set memory_limit = '{_sql_string(limit)}'")
@@ -69,6 +81,33 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyC
         migrate(con)
         apply_views(con)
     return con
+
+
+def _file_kind(path: Path) -> str:
+    """What a file that is not a DuckDB database looks like, from its first bytes (for the error message)."""
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head.startswith(b"SQLite format 3"):
+        return "it is a SQLite database"
+    if head.startswith(b"PAR1"):
+        return "it is a Parquet file"
+    if head.startswith(b"PK\x03\x04"):
+        return "it is a ZIP file"
+    return "unrecognised content" if head else "it is empty"
+
+
+def seal(con: duckdb.DuckDBPyConnection, readable_dirs: Sequence[Path] = ()) -> None:
+    """Shut a read-only connection in with the warehouse: no other file, no network, no settings change.
+
+    After this, the connection reads the attached warehouse (and the files under `readable_dirs`)
+    and nothing else: reading, writing, globbing or attaching any other path is refused by DuckDB,
+    extensions cannot be installed or loaded, and no setting can be changed back.
+    """
+    if readable_dirs:
+        listed = ", ".join(f"'{_sql_string(str(Path(d).resolve()) + '/')}'" for d in readable_dirs)
+        con.execute(f"set allowed_directories = [{listed}]")
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
 
 
 def _sql_string(value: object) -> str:

@@ -6,15 +6,19 @@ from pathlib import Path
 
 import duckdb
 
+from sanctrack.outputs import refuse_existing, written_atomically
 from sanctrack.warehouse.db import table_names
 
 FORMATS = {"csv": "(format csv, header true)", "parquet": "(format parquet, compression zstd)"}
 
 
 def export_warehouse(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str, names: list[str] | None = None
+    con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str, names: list[str] | None = None, force: bool = False
 ) -> list[tuple[str, Path, int]]:
-    """Write each table and view (or the named ones) to OUT_DIR/<name>.<fmt>; returns (name, file, rows)."""
+    """Write each table and view (or the named ones) to OUT_DIR/<name>.<fmt>; returns (name, file, rows).
+
+    Existing files are refused (OutputExists) before anything is written, unless `force`.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     available = table_names(con) + table_names(con, "VIEW")
@@ -22,14 +26,12 @@ def export_warehouse(
         unknown = sorted(set(names) - set(available))
         if unknown:
             raise ValueError(f"no such table or view: {', '.join(unknown)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    refuse_existing([out_dir / f"{name}.{fmt}" for name in names or available], force)
     written = []
     for name in names or available:
         target = out_dir / f"{name}.{fmt}"
-        # Write beside the target, then rename: a reader never sees a half-written file.
-        partial = target.with_suffix(f".{fmt}.partial")
-        con.execute(f"copy (select * from \"{name}\") to '{_quote(partial)}' {FORMATS[fmt]}")
-        partial.replace(target)
+        with written_atomically(target, force) as partial:
+            con.execute(f"copy (select * from \"{name}\") to '{_quote(partial)}' {FORMATS[fmt]}")
         rows = con.execute(f'select count(*) from "{name}"').fetchone()[0]
         written.append((name, target, rows))
     return written

@@ -18,6 +18,7 @@ import duckdb
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
+from sanctrack.outputs import refuse_existing, written_atomically
 from sanctrack.warehouse.db import table_names
 
 log = logging.getLogger(__name__)
@@ -188,8 +189,12 @@ def news_entities(con: duckdb.DuckDBPyConnection) -> tuple[list[EntityProxy], in
     return entities, unnamed
 
 
-def export_ftm(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
-    """Write OUT_DIR/entities.ftm.json, one FtM entity per line; returns the count per schema."""
+def export_ftm(con: duckdb.DuckDBPyConnection, out_dir: Path, force: bool = False) -> dict[str, int]:
+    """Write OUT_DIR/entities.ftm.json, one FtM entity per line; returns the count per schema.
+
+    An existing file is refused (OutputExists) unless `force`.
+    """
+    refuse_existing([out_dir / FILE_NAME], force)
     entities: list[EntityProxy] = []
     if "designations" in table_names(con):
         entities += designation_entities(con)
@@ -199,13 +204,9 @@ def export_ftm(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, int]:
     for entity in entities:  # a mention resolved to a designation no longer current would dangle
         if entity.schema.name == "Mention" and not set(entity.get("resolved")) <= exported:
             entity.pop("resolved")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / FILE_NAME
-    partial = target.with_suffix(".json.partial")  # a reader never sees a half-written file
-    with partial.open("w", encoding="utf-8") as fh:
+    with written_atomically(out_dir / FILE_NAME, force) as partial, partial.open("w", encoding="utf-8") as fh:
         for entity in entities:
             fh.write(json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-    partial.replace(target)
     counts = dict(sorted(Counter(e.schema.name for e in entities).items()))
     if unnamed:
         log.info("%d mentions of unnamed groups are not FtM Mentions (they have no name)", unnamed)

@@ -1,10 +1,20 @@
-"""The `runs` table: one row per flow run, with its counts, errors and versions."""
+"""The `runs` table: one row per flow run, with its counts, errors and versions.
+
+A run that writes in several transactions (the lists flow: one per list) records itself when it
+starts (status `running`), so every row it loads points at a run that exists, and holds a lease (an
+exclusive lock on `<db>.runs/<run_id>.lock`) for as long as its process lives. The next run marks
+a `running` run whose lease nobody holds as `killed`, and records a `killed` run for any run id that
+data rows point at and `runs` lacks (left by a kill before this existed).
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import subprocess
 import time
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +26,20 @@ from pathlib import Path
 import duckdb
 
 import sanctrack
+
+log = logging.getLogger(__name__)
+
+# Tables whose rows carry the run that wrote them, with a timestamp of that run's work.
+RUN_COLUMNS = {
+    "documents": ("run_id", "fetched_at", "news"),
+    "document_sources": ("first_seen_run_id", None, "news"),
+    "extractions": ("run_id", "extracted_at", "news"),
+    "mentions": ("run_id", None, "news"),
+    "quarantine": ("run_id", "quarantined_at", None),
+    "list_versions": ("run_id", "loaded_at", "lists"),
+    "designations": ("run_id", "loaded_at", "lists"),
+    "designation_changes": ("run_id", "detected_at", "lists"),
+}
 
 
 def utcnow() -> datetime:
@@ -71,14 +95,109 @@ class Run:
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: Run, status: str | None = None) -> None:
-    """Insert the run's row (inside the caller's transaction when it loads data)."""
+    """Write the run's row as it ends (inside the caller's transaction when it loads data)."""
+    _write_run(con, run, status or run.status, utcnow())
+
+
+def record_start(con: duckdb.DuckDBPyConnection, run: Run) -> None:
+    """Write the run's row as `running`: the rows it loads next point at a run that exists."""
+    _write_run(con, run, "running", None)
+
+
+def _write_run(con: duckdb.DuckDBPyConnection, run: Run, status: str, ended_at: datetime | None) -> None:
     con.execute(
-        "insert into runs (run_id, flow, started_at, ended_at, status, counts, errors, params, "
+        "insert or replace into runs (run_id, flow, started_at, ended_at, status, counts, errors, params, "
         "code_version, extractor_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            run.run_id, run.flow, run.started_at, utcnow(), status or run.status,
+            run.run_id, run.flow, run.started_at, ended_at, status,
             json.dumps({**run.counts, "seconds": {k: round(v, 3) for k, v in run.seconds.items()}}, sort_keys=True),
             json.dumps(run.errors), json.dumps(run.params, default=str),
             code_version(), run.extractor_version,
         ],
     )
+
+
+def leases_dir(db_path: Path | str) -> Path:
+    path = Path(db_path)
+    return path.with_name(f"{path.name}.runs")
+
+
+class RunLease:
+    """An exclusive lock held by the run's process while it lives; the kernel drops it when the process
+    dies, however it dies. Take it before record_start; release it after the run's last row."""
+
+    def __init__(self, db_path: Path | str, run_id: str) -> None:
+        folder = leases_dir(db_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{run_id}.lock"
+        self._handle = self.path.open("w")
+        fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._handle.write(f"{os.getpid()}\n")
+        self._handle.flush()
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self._handle.close()  # closing drops the lock
+
+
+def is_alive(db_path: Path | str, run_id: str) -> bool:
+    """Whether the process of a `running` run still holds its lease."""
+    path = leases_dir(db_path) / f"{run_id}.lock"
+    try:
+        handle = path.open("r+")
+    except FileNotFoundError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+def repair_runs(con: duckdb.DuckDBPyConnection, db_path: Path | str, by: Run) -> list[str]:
+    """Mark runs whose process died as `killed`, and record a `killed` run for run ids that data rows
+    point at and `runs` lacks; returns the run ids repaired. Call inside a transaction."""
+    now = utcnow()
+    repaired = []
+    note = f"the process ended before the run finished (killed); marked by run {by.run_id}"
+    for (run_id,) in con.execute("select run_id from runs where status = 'running'").fetchall():
+        if is_alive(db_path, run_id):
+            continue
+        con.execute(
+            "update runs set status = 'killed', ended_at = ?, "
+            "errors = to_json(list_concat(coalesce(from_json(errors, '[\"json\"]'), []), [?::json])) "
+            "where run_id = ?",
+            [now, json.dumps({"source": "(run)", "message": note}), run_id],
+        ).fetchall()
+        (leases_dir(db_path) / f"{run_id}.lock").unlink(missing_ok=True)
+        repaired.append(run_id)
+    for run_id, flow, started_at in _runs_missing(con):
+        message = f"no runs row: the run was killed before it recorded itself; recorded by run {by.run_id}"
+        con.execute(
+            "insert into runs (run_id, flow, started_at, ended_at, status, counts, errors, params, code_version) "
+            "values (?, ?, ?, ?, 'killed', '{}', ?, '{}', 'unknown')",
+            [run_id, flow, started_at or now, now, json.dumps([{"source": "(run)", "message": message}])],
+        ).fetchall()
+        repaired.append(run_id)
+    if repaired:
+        log.warning("event=runs_repaired runs=%s", repaired)
+    return repaired
+
+
+def _runs_missing(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, datetime | None]]:
+    """(run_id, flow, earliest time) of the run ids that data rows point at and `runs` lacks."""
+    selects = []
+    for table, (column, stamp, flow) in RUN_COLUMNS.items():
+        flow_sql = f"'{flow}'" if flow else "null"
+        selects.append(f"select {column} as run_id, {flow_sql} as flow, {stamp or 'null::timestamp'} as seen_at from {table}")
+    return con.execute(
+        f"""
+        with referenced as ({" union all ".join(selects)})
+        select run_id, coalesce(max(flow), 'unknown'), min(seen_at)
+        from referenced
+        where run_id not in (select run_id from runs)
+        group by run_id
+        order by run_id
+        """
+    ).fetchall()

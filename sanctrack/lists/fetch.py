@@ -1,16 +1,15 @@
 """Sources of list files (the configured sources, paths, URLs) and their download.
 
-Downloads have a timeout, a size cap, conditional requests (ETag / Last-Modified, remembered in the
-warehouse's list_fetch_state once a file has loaded), a sha256 of the content, and retries on I/O
-errors only: an HTTP error status or a file over the cap fails at once.
+Downloads go through sanctrack.fetching (a total deadline, a size cap counted after decompression,
+gzip per HTTP, retries on I/O errors only: an HTTP error status or a file over the cap fails at once),
+with conditional requests (ETag / Last-Modified, remembered in the warehouse's list_fetch_state once a
+file has loaded) and a sha256 of the content. Local files are held to the same size cap.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,7 +18,9 @@ import duckdb
 import httpx
 import pandas as pd
 
+from sanctrack.fetching import FetchFailed, fetch, http_client
 from sanctrack.lists.detect import FORMATS
+from sanctrack.lists.limits import check_file_size
 from sanctrack.lists.model import sha256_of
 from sanctrack.lists.ofac_csv import files_of as ofac_files_of
 from sanctrack.settings import REFERENCE_DIR, load_settings
@@ -109,66 +110,50 @@ def file_name_of(url: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:100]
 
 
-def download(url: str, dest_dir: Path, headers: dict[str, str], *, timeout: float, max_bytes: int
-             ) -> tuple[httpx.Response, Path | None, str | None]:
-    """One GET, streamed to a file under the size cap; (response, path, sha256), path None on 304."""
+def download(url: str, dest_dir: Path, headers: dict[str, str], *, timeout: float, max_bytes: int,
+             retries: int = 2, backoff_s: float = 1.0) -> tuple[httpx.Response, Path | None, str | None]:
+    """One bounded GET (sanctrack.fetching), streamed to a file; (response, path, sha256), path None on 304."""
     dest_dir.mkdir(parents=True, exist_ok=True)
-    with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
-        with client.stream("GET", url) as response:
-            if response.status_code == 304:
-                return response, None, None
-            if response.status_code != 200:
-                raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
-            declared = response.headers.get("content-length")
-            if declared is not None and int(declared) > max_bytes:
-                raise FetchError(f"{url}: {int(declared):,} bytes announced, over the {max_bytes:,}-byte cap")
-            digest = hashlib.sha256()
-            partial = dest_dir / f".{file_name_of(url)}.part"
-            size = 0
-            with partial.open("wb") as out:
-                for chunk in response.iter_bytes(1 << 16):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        out.close()
-                        partial.unlink()
-                        raise FetchError(f"{url}: over the {max_bytes:,}-byte cap after {size:,} bytes")
-                    digest.update(chunk)
-                    out.write(chunk)
-            if declared is not None and size != int(declared):
-                partial.unlink()
-                raise httpx.ReadError(f"{url}: {size:,} bytes received of {int(declared):,} announced")
-            sha = digest.hexdigest()
-            path = dest_dir / f"{sha[:16]}_{file_name_of(url)}"
-            partial.replace(path)
-            return response, path, sha
+    partial = dest_dir / f".{file_name_of(url)}.part"
+    settings = load_settings()
+    try:
+        with http_client(settings) as client, partial.open("wb+") as out:
+            response = fetch(url, client, out, max_bytes=max_bytes, timeout_s=timeout, headers=headers,
+                             attempts=retries + 1, backoff_s=backoff_s)
+    except FetchFailed as exc:
+        partial.unlink(missing_ok=True)
+        raise FetchError(str(exc)) from None
+    if response.status_code == 304:
+        partial.unlink()
+        return response, None, None
+    sha = sha256_of([partial])
+    path = dest_dir / f"{sha[:16]}_{file_name_of(url)}"
+    partial.replace(path)
+    return response, path, sha
 
 
 def fetch_list(source: ListSource, con: duckdb.DuckDBPyConnection, dest_dir: Path, *, timeout: float | None = None,
                max_bytes: int | None = None, retries: int = 2, backoff_s: float = 1.0) -> FetchedFile:
-    """A local file for a source: paths as they are; URLs downloaded conditionally, retried on I/O errors."""
+    """A local file for a source: paths as they are (within the size cap); URLs downloaded conditionally,
+    within the fetch deadline and the size cap, retried on I/O errors."""
+    settings = load_settings()
+    max_bytes = settings.fetch_max_bytes if max_bytes is None else max_bytes
     if not source.is_url:
         path = Path(source.location)
         if not path.exists():
             raise FetchError(f"{path}: no such file or folder (nor a configured source name)")
         # A folder is an OFAC CSV set: hash the same files the parser reads, so the sha256 skip matches.
         files = list(ofac_files_of(path).values()) if path.is_dir() else [path]
+        for file in files:
+            check_file_size(file, max_bytes)
         return FetchedFile(source, path, sha256_of(files))
-    settings = load_settings()
     timeout = settings.fetch_timeout_s if timeout is None else timeout
-    max_bytes = settings.fetch_max_bytes if max_bytes is None else max_bytes
     etag, last_modified, _ = fetch_state(con, source.location)
-    headers = {"User-Agent": settings.user_agent}
+    headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    for attempt in range(retries + 1):
-        try:
-            response, path, sha = download(source.location, dest_dir, headers, timeout=timeout, max_bytes=max_bytes)
-            break
-        except httpx.TransportError as exc:  # timeouts, refused connections, cut transfers: worth retrying
-            if attempt == retries:
-                raise FetchError(f"{source.location}: {type(exc).__name__}: {exc} (after {attempt + 1} attempts)") from exc
-            log.warning("%s: %s; retrying", source.location, exc)
-            time.sleep(backoff_s * (attempt + 1))
+    response, path, sha = download(source.location, dest_dir, headers, timeout=timeout, max_bytes=max_bytes,
+                                   retries=retries, backoff_s=backoff_s)
     return FetchedFile(source, path, sha, response.headers.get("etag"), response.headers.get("last-modified"))

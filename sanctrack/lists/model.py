@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sanctrack.text import CONTROL_CHARACTERS
+
 log = logging.getLogger(__name__)
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "seeds" / "reference"
@@ -194,11 +196,12 @@ def iso_partial_dates(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.S
 
 
 def finalise(parsed: ParsedList) -> ParsedList:
-    """Order columns, drop exact duplicate child rows kept by no list semantics, and add content hashes."""
-    parsed.designations = typed(parsed.designations[DESIGNATION_COLUMNS]).reset_index(drop=True)
+    """Order columns, strip control characters, drop exact duplicate child rows kept by no list semantics,
+    and add content hashes."""
+    parsed.designations = without_controls(typed(parsed.designations[DESIGNATION_COLUMNS])).reset_index(drop=True)
     known = set(parsed.designations["list_id"])
     for name, columns in CHILD_TABLES.items():
-        frame = typed(getattr(parsed, name)[columns])
+        frame = without_controls(typed(getattr(parsed, name)[columns]))
         orphans = ~in_values(frame["list_id"], known)
         if orphans.any():
             log.warning("%s: %d %s row(s) for unknown designations dropped, e.g. %s", parsed.source_file,
@@ -210,6 +213,16 @@ def finalise(parsed: ParsedList) -> ParsedList:
         setattr(parsed, name, frame.reset_index(drop=True))
     parsed.designations["content_hash"] = content_hashes(parsed)
     return parsed
+
+
+def without_controls(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns without NUL or other control characters (sanctrack.text): they never belong in a name."""
+    for column in frame.columns:
+        if frame[column].dtype == "str":
+            dirty = frame[column].str.contains(CONTROL_CHARACTERS, regex=True, na=False)
+            if dirty.any():
+                frame[column] = frame[column].str.replace(CONTROL_CHARACTERS, "", regex=True)
+    return frame
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

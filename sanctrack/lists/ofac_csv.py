@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sanctrack.lists.limits import check_csv_shape
 from sanctrack.lists.model import (
     ListFormatError,
     ParsedList,
@@ -58,6 +59,7 @@ _DOB = re.compile(rf"^(circa )?{_DATE}(?:(?: to |-){_DATE})?$")
 
 def read_ofac_csv(path: Path, kind: str) -> pd.DataFrame:
     """Read one file of the set into text columns, `-0- ` as NA; refuse empty or ragged files."""
+    check_csv_shape(path, max_columns=len(COLUMNS[kind]))
     data = path.read_bytes()
     if not data.strip(END_BYTE + b"\r\n "):
         raise ListFormatError(path, "byte 0", f"empty {kind}: no records")

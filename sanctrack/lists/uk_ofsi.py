@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import python_calamine
 
+from sanctrack.lists.limits import check_csv_shape, read_xlsx_sheet
 from sanctrack.lists.model import (
     ListFormatError,
     ParsedList,
@@ -49,9 +49,8 @@ FIRST_ROW_OFFSET = 3  # spreadsheet row of the first data row (1-based, after th
 
 
 def read_xlsx_cells(path: Path) -> pd.DataFrame:
-    """The first sheet's cells as text (python-calamine directly: twice as fast as read_excel)."""
-    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    cells = sheet.to_python(skip_empty_area=False)
+    """The first sheet's cells as text (python-calamine, within bounds: lists/limits.py)."""
+    cells = read_xlsx_sheet(path)
     odd = {type(v).__name__ for row in cells for v in row if not isinstance(v, str)}
     if odd:
         # The ConList writes every cell as text; a typed cell means the file was re-saved by a spreadsheet.
@@ -75,9 +74,12 @@ def read_rows(path: Path, fmt: str) -> tuple[pd.DataFrame, str]:
         if fmt == "uk_ofsi_xlsx":
             raw = read_xlsx_cells(path)
         else:
+            check_csv_shape(path)
             raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                               names=range(len(HEADER)))
-    except (python_calamine.CalamineError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except ListFormatError:
+        raise
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ListFormatError(path, "file", f"cannot read as {fmt}: {exc}") from exc
     if len(raw) < 2:
         raise ListFormatError(path, "row 1", f"expected a `Last Updated` row and a header, got {len(raw)} row(s)")
