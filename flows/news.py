@@ -19,10 +19,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-import sanctrack.extract as extractor
+from sanctrack.extract.known import from_warehouse as known_entities
 from sanctrack.documents import SourceError, expand_sources, read_documents
 from sanctrack.feeds import expand_feeds
-from sanctrack.news import ValidatedBatch, extract_batch, validate_batch
+from sanctrack.news import Extraction, ValidatedBatch, extract_batch, validate_batch
 from sanctrack.progress import progress_bar
 from sanctrack.run_summary import publish_run_artifact_from
 from sanctrack.warehouse.db import connect, transaction, within_memory_budget
@@ -52,7 +52,7 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def process_batch(uris: list[str], known: dict[str, str], extractor_version: str) -> BatchResult:
+def process_batch(uris: list[str], known: dict[str, str], extraction: Extraction) -> BatchResult:
     """Read, extract and validate one batch of documents (no warehouse access: runs on any worker)."""
     seconds = {}
     started = time.perf_counter()
@@ -60,16 +60,16 @@ def process_batch(uris: list[str], known: dict[str, str], extractor_version: str
     for item in read_documents(uris):
         (errors if isinstance(item, SourceError) else documents).append(item)
     seconds["read"] = time.perf_counter() - started
-    extracted = extract_batch(documents, known, extractor_version)
+    extracted = extract_batch(documents, known, extraction)
     seconds["extract"] = time.perf_counter() - started - seconds["read"]
-    validated = validate_batch(extracted, extractor_version)
+    validated = validate_batch(extracted, extraction.version)
     seconds["validate"] = time.perf_counter() - started - seconds["read"] - seconds["extract"]
-    return BatchResult(validated, errors, [d.document_id for d in documents], seconds)
+    return BatchResult(validated, errors + extracted.failures, [d.document_id for d in documents], seconds)
 
 
 @task(cache_policy=NO_CACHE, name="process batch")
-def process_batch_task(uris: list[str], known: dict[str, str], extractor_version: str) -> BatchResult:
-    return process_batch(uris, known, extractor_version)
+def process_batch_task(uris: list[str], known: dict[str, str], extraction: Extraction) -> BatchResult:
+    return process_batch(uris, known, extraction)
 
 
 @task(cache_policy=NO_CACHE, name="stage")
@@ -82,7 +82,7 @@ def load_task(con, run: Run, stage: NewsStage) -> None:
     merge_news(con, run, stage)
 
 
-def submitted_in_order(chunks: Iterable[list[str]], known: dict[str, str], version: str,
+def submitted_in_order(chunks: Iterable[list[str]], known: dict[str, str], extraction: Extraction,
                        in_flight: int) -> Iterator[BatchResult]:
     """Submit batches to the flow's task runner, at most `in_flight` at a time, and yield results in order.
 
@@ -91,20 +91,20 @@ def submitted_in_order(chunks: Iterable[list[str]], known: dict[str, str], versi
     if in_flight <= 1:
         # quote(): Prefect would otherwise walk every item of the inputs looking for futures
         # (seconds per run). Submitted tasks get the inputs plainly: Dask ships them to a worker.
-        quoted = quote(known)
-        yield from (process_batch_task(quote(chunk), quoted, version) for chunk in chunks)
+        quoted, extraction_q = quote(known), quote(extraction)
+        yield from (process_batch_task(quote(chunk), quoted, extraction_q) for chunk in chunks)
         return
     pending: deque = deque()
     for chunk in chunks:
-        pending.append(process_batch_task.submit(chunk, known, version))
+        pending.append(process_batch_task.submit(chunk, known, extraction))
         if len(pending) >= in_flight:
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
 
 
-def processed_here(chunks: Iterable[list[str]], known: dict[str, str], version: str) -> Iterator[BatchResult]:
-    return (process_batch(chunk, known, version) for chunk in chunks)
+def processed_here(chunks: Iterable[list[str]], known: dict[str, str], extraction: Extraction) -> Iterator[BatchResult]:
+    return (process_batch(chunk, known, extraction) for chunk in chunks)
 
 
 def task_runner_for(name: str, address: str | None):
@@ -128,7 +128,7 @@ def news_flow(sources: list[str], db_path: str, batch_size: int = DEFAULT_BATCH_
     """Load news documents (files, directories, globs, URLs, and the items of RSS/Atom feeds) into the warehouse."""
     result = run_news(
         sources, db_path, batch_size, feeds=feeds or [],
-        process=lambda chunks, known, version: submitted_in_order(chunks, known, version, in_flight),
+        process=lambda chunks, known, extraction: submitted_in_order(chunks, known, extraction, in_flight),
         stage=lambda stage, batch: stage_task(stage, quote(batch)), load=load_task,
     )
     publish_run_artifact_from(db_path, result["run_id"])  # what changed, in the Prefect UI
@@ -141,15 +141,18 @@ def run_news(
     batch_size: int = DEFAULT_BATCH_SIZE,
     *,
     feeds: Iterable[str] = (),
-    process: Callable[[Iterable[list[str]], dict, str], Iterator[BatchResult]] = processed_here,
+    process: Callable[[Iterable[list[str]], dict, Extraction], Iterator[BatchResult]] = processed_here,
     stage: Callable[[NewsStage, ValidatedBatch], int] = stage_task.fn,
     load: Callable = load_task.fn,
 ) -> dict:
     """The steps of the flow; with the default plain functions it runs without Prefect."""
-    version = extractor.EXTRACTOR_VERSION
     sources, feeds = list(sources), list(feeds)
-    run = Run("news", params={"sources": sources, "feeds": feeds, "db_path": str(db_path)}, extractor_version=version)
     con = connect(db_path)  # held for the whole run: the warehouse has one writer
+    # The names on the official lists loaded in the warehouse are recognised as such; the
+    # extraction's version says which lists, so a new list version re-extracts the documents.
+    extraction = Extraction.with_lists(known_entities(con))
+    version = extraction.version
+    run = Run("news", params={"sources": sources, "feeds": feeds, "db_path": str(db_path)}, extractor_version=version)
     with transaction(con):
         repair_runs(con, db_path, run)  # runs killed before they finished: marked as such
     staged = NewsStage(db_path, run.run_id)
@@ -168,7 +171,7 @@ def run_news(
                 run.add_error(error.source_uri, error.message)
             uris = [u for u in uris if not isinstance(u, SourceError)]
             with progress_bar(len(uris), "documents") as advance:
-                for result in process(batched(uris, batch_size), known, version):
+                for result in process(batched(uris, batch_size), known, extraction):
                     for step, seconds in result.seconds.items():
                         run.seconds[step] = run.seconds.get(step, 0.0) + seconds
                     for error in result.errors:

@@ -6,16 +6,19 @@ The Prefect flow (flows/news.py) only sequences these; every rule here is testab
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sanctrack.documents import Document
-from sanctrack.extract import extract_mentions
+from sanctrack.documents import Document, SourceError
+from sanctrack.extract import KnownEntities, extract_mentions, extractor_version
 from sanctrack.extract.model import Mention
 from sanctrack.schemas.news import DocumentFrame, MentionFrame
 from sanctrack.schemas.quarantine import Validated, validate_frame
+
+log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = list(DocumentFrame.to_schema().columns)
 MENTION_COLUMNS = list(MentionFrame.to_schema().columns)
@@ -29,6 +32,7 @@ class ExtractedBatch:
     mention_locations: pd.Series  # "source_uri:start-end", aligned with mentions
     extracted_ids: list[str]  # documents (re-)extracted in this batch
     skipped: int  # documents already extracted by this extractor version
+    failures: list[SourceError] = field(default_factory=list)  # documents the extractor failed on
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,36 @@ def mention_rows(document: Document, mentions: Iterable[Mention], extractor_vers
     ]
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """What a run extracts with: the extractor's version for this run (with the lists' fingerprint
+    when the official lists are loaded) and the index of listed names, or None."""
+
+    version: str
+    lists: KnownEntities | None = None
+
+    @classmethod
+    def plain(cls) -> Extraction:
+        return cls(extractor_version(None), None)
+
+    @classmethod
+    def with_lists(cls, lists: KnownEntities | None) -> Extraction:
+        return cls(extractor_version(lists), lists)
+
+
 def extract_batch(
     documents: list[Document],
     known: Mapping[str, str],
-    extractor_version: str,
+    extraction: Extraction,
 ) -> ExtractedBatch:
-    """Extract the documents not already extracted by this extractor version.
+    """Extract the documents not already extracted by this extraction's version.
 
     `known` maps document_id to the extractor version of its current mentions in the warehouse.
-    A document seen twice in a batch (the same text at two URIs) is extracted once.
+    A document seen twice in a batch (the same text at two URIs) is extracted once. A document the
+    extractor fails on is that document's error; the others of the batch go on.
     """
+    extractor_version = extraction.version
+    failures: list[SourceError] = []
     rows: list[dict] = []
     locations: list[str] = []
     extracted: list[str] = []
@@ -113,7 +137,13 @@ def extract_batch(
         if known.get(document.document_id) == extractor_version:
             skipped += 1
             continue
-        found = mention_rows(document, extract_mentions(document.text), extractor_version)
+        try:
+            mentions = extract_mentions(document.text, known=extraction.lists)
+        except Exception as exc:  # a bug met on one text must not sink the run: that text's error
+            log.exception("event=extraction_failed source=%s", document.source_uri)
+            failures.append(SourceError(document.source_uri, f"extraction failed: {type(exc).__name__}: {exc}"))
+            continue
+        found = mention_rows(document, mentions, extractor_version)
         rows.extend(found)
         locations.extend(f"{document.source_uri}:{r['span_start']}-{r['span_end']}" for r in found)
         extracted.append(document.document_id)
@@ -130,6 +160,7 @@ def extract_batch(
         mention_locations=pd.Series(locations, index=mentions.index, dtype="string"),
         extracted_ids=extracted,
         skipped=skipped,
+        failures=failures,
     )
 
 

@@ -1,4 +1,4 @@
-"""The scorer on tiny hand-made pairs, and the extractor against the dev corpus floor."""
+"""The scorer on tiny hand-made pairs, and the extractor against the labelled corpus's floor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sanctrack.evaluate import evaluate_dir, names_match, render_report, score_documents
+from sanctrack.evaluate import calibration_table, evaluate_dir, evaluate_folders, names_match, render_report, score_documents
+from sanctrack.extract.learn import GoldFolderError
 from sanctrack.extract.model import Mention
 
 FLOOR = Path(__file__).parent / "data" / "extraction_floor.json"
@@ -117,20 +118,53 @@ def test_evaluate_dir_runs_any_extractor(tmp_path: Path) -> None:
 
 
 def test_evaluate_dir_without_gold_file_fails_loudly(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(GoldFolderError, match="gold.jsonl not found"):
         evaluate_dir(tmp_path)
 
 
-# --- the dev corpus floor --------------------------------------------------------------------
+def test_a_broken_gold_line_is_named_by_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("The UK sanctioned Ivan Petrov.", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text('{"doc": "a.txt", "targets": []}\n{not json\n', encoding="utf-8")
+    with pytest.raises(GoldFolderError, match=r"gold.jsonl:2: not JSON"):
+        evaluate_dir(tmp_path)
+
+
+def test_calibration_table_counts_rows_and_the_share_correct() -> None:
+    gold = {"doc": "d.txt", "targets": [gold_target("Ivan Petrov")], "non_targets": []}
+    right = pred("Ivan Petrov") | {"confidence": 0.95}
+    wrong = pred("Oleg Popov") | {"confidence": 0.92}
+    low = pred("Anna Orlova") | {"confidence": 0.3}
+    bands = {(b["from"], b["to"]): b for b in calibration_table([{"doc": "d.txt", "gold": gold, "predictions": [right, wrong, low]}])}
+    assert bands[(0.9, 1.0)]["rows"] == 2 and bands[(0.9, 1.0)]["share_correct"] == 0.5
+    assert bands[(0.0, 0.5)]["rows"] == 1 and bands[(0.0, 0.5)]["share_correct"] == 0.0
+
+
+def test_several_folders_are_scored_each_and_together(tmp_path: Path) -> None:
+    for name, person in (("one", "Ivan Petrov"), ("two", "Oleg Sidorov")):
+        folder = tmp_path / name
+        (folder / "texts").mkdir(parents=True)
+        (folder / "texts" / "a.txt").write_text(f"The UK sanctioned {person} on Friday.", encoding="utf-8")
+        gold = {"doc": "a.txt", "targets": [gold_target(person)], "non_targets": []}
+        (folder / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    report = evaluate_folders([tmp_path / "one", tmp_path / "two"])
+    assert set(report["folders"]) == {str(tmp_path / "one"), str(tmp_path / "two")}
+    assert report["documents"] == 2
+    assert report["strict"]["f1"] == 1.0
+    assert "calibration" in render_report(report)
+
+
+# --- the labelled corpus: cross-validated floor ------------------------------------------------
 
 
 @pytest.mark.shared_data
-def test_dev_corpus_meets_the_floor(shared_dir: Path) -> None:
-    dev = shared_dir / "corpus" / "dev"
-    if not (dev / "gold.jsonl").is_file():
-        pytest.skip(f"{dev} has no gold.jsonl")
+def test_labelled_corpus_meets_the_floor_by_cross_validation(shared_dir: Path) -> None:
+    """Leave-one-document-out over dev + dev2: the figure that says how the extractor does on
+    text it was not trained on (FLOOR records it; tolerance 0.02)."""
+    folders = [shared_dir / "corpus" / "dev", shared_dir / "corpus" / "dev2"]
+    if not all((f / "gold.jsonl").is_file() for f in folders):
+        pytest.skip(f"{folders} lack gold.jsonl")
     floor = json.loads(FLOOR.read_text(encoding="utf-8"))
-    report = evaluate_dir(dev)
+    report = evaluate_folders(folders, cross_validate=True)
     assert report["strict"]["f1"] >= floor["strict_f1"] - 0.02, render_report(report)
     assert report["entity"]["f1"] >= floor["entity_f1"] - 0.02, render_report(report)
-    assert report["non_target_false_positives"] == []

@@ -68,10 +68,11 @@ def test_seed_officials_and_bystanders_are_never_targets(seed_article: Path, nam
 
 def test_seed_mentions_explain_themselves(seed_article: Path) -> None:
     for m in extract_mentions(seed_article.read_text(encoding="utf-8")):
-        assert m.cue.startswith("trigger:")
-        assert 0.0 < m.confidence <= 1.0
+        target, authority, action = m.cue.split("|")[:3]
+        assert target.startswith("target:") and authority.startswith("authority:UK:") and action.startswith("action:designated:")
+        assert 0.5 < m.confidence <= 1.0
 
 
-def test_extractor_version_names_rules_and_reference_digest() -> None:
-    rules, digest = EXTRACTOR_VERSION.split("+")
-    assert rules.startswith("rules-") and len(digest) == 8
+def test_extractor_version_names_the_generation_and_a_digest_of_lexicons_and_model() -> None:
+    generation, digest = EXTRACTOR_VERSION.split("+")
+    assert generation.startswith("evidence-") and len(digest) == 8

@@ -116,7 +116,7 @@ def test_invalid_mentions_go_to_quarantine_with_their_reason(db: Path, tmp_path:
     doc = tmp_path / "a.txt"
     doc.write_text("Britain sanctioned Ivan Testov and a company.\n")
 
-    def extract(text: str) -> list[Mention]:
+    def extract(text: str, known=None) -> list[Mention]:
         good = Mention("Ivan Testov", "person", 1, None, None, "UK", "designated", False,
                        text.strip(), 0, 19, 30, 0.9, "test")
         bad = Mention("Nobody", "person", 1, None, None, "UK", "banished", False,

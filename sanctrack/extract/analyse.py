@@ -8,6 +8,7 @@ the scorer chooses from. Nothing here decides; `extractor.py` scores and resolve
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -44,6 +45,10 @@ _CONTINUATION_RE = re.compile(
 _ROLE_APPOSITIVE_RE = re.compile(r"^,\s+(?:(?:the|a|an|his|her|their|its)\s+)?([^,;()\n]{2,90}?)(?=\s*(?:,|;|\.(?:\s|$)|\s—|\s–|\)|$))")
 _ROLE_OF_RE = re.compile(r"\b(?:of|at|within|in|for)\s+(?:the\s+|a\s+|an\s+)?([^,;]+)$")
 _WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+|a\s+)?([^,;]+)$")
+_OWNER_RE = re.compile(
+    r",\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,3}?(?:subsidiary|subsidiaries|unit|arm|division|branch|affiliate|part|member|front)\s+of\s+"
+    r"(?:the\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,4})"
+)
 _INCLUDING_AFFILIATION_RE = re.compile(
     r"\b(?:affiliated with|linked to|associated with|connected to|tied to)\s+(?:the\s+)?([^,;]+?),\s+(?:including|among them|such as)\s+[^,;]*$"
 )
@@ -155,7 +160,7 @@ def authority_role(ctx: SegmentContext, first: int, last: int) -> str:
         return "negated"
     if p1 in ("on", "upon") and p2 in ("called", "call", "calls", "urged", "calling"):
         return "addressee"
-    if p1 in ("urged", "urge", "urges", "asked", "pressed", "ask"):
+    if p1 in ("urged", "urge", "urges", "asked", "pressed", "ask") or p1 == "to" and p2 in ("wrote", "letter", "appeal", "appealed", "petition", "petitioned", "writing"):
         return "addressee"
     if p1 == "by":
         return "by"
@@ -286,6 +291,7 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
         for g in groups:
             candidates.append(_group_candidate(ctx, g, lex))
     candidates.sort(key=lambda c: c.start)
+    _enumeration_features(candidates, segments)
     if known is not None:
         known.annotate(candidates)
     linked = _coreference_features(candidates)
@@ -296,6 +302,34 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
         cand.action_features = anchor_features(cand.anchor)
         cand.authority_options = authority_options(doc, cand)
     return doc
+
+
+def _enumeration_features(candidates: list[Candidate], segments: list[Segment]) -> None:
+    """Whether the names of the text spell out a counted group: "four commanders: A, B, C and D"
+    (the group is enumerated, not a target of its own) or "16 members, among them A and B" (partly)."""
+    names_in: dict[int, list[Candidate]] = {}
+    for c in candidates:
+        if c.kind == "name" and not c.alias:
+            names_in.setdefault(c.ctx.seg.index, []).append(c)
+    items_of: dict[int, int] = {}
+    for seg in segments:
+        if seg.intro is not None and seg.index in names_in:
+            items_of[seg.intro] = items_of.get(seg.intro, 0) + 1
+    for g in candidates:
+        if g.kind != "group" or g.count is None:
+            continue
+        here = names_in.get(g.ctx.seg.index, [])
+        after = sum(1 for c in here if c.start > g.end)
+        before = sum(1 for c in here if c.end < g.start)
+        if "g:more" in g.features:
+            before = 0  # "two other subsidiaries": not the names already given
+        listed = max(after, before, items_of.get(g.ctx.seg.index, 0))
+        if listed >= g.count:
+            g.features.append("g:enumerated")
+        elif listed:
+            g.features.append("g:partly_enumerated")
+        else:
+            g.features.append("g:no_names")
 
 
 def _listed(cand: Candidate) -> bool:
@@ -323,6 +357,7 @@ def _coreference_features(candidates: list[Candidate]) -> tuple:
     return entities, of
 
 
+_LIST_REF_RE = re.compile(r"[A-Z]{2,4}\.?\d{3,5}")
 _QUANTITY_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen dozens single several
@@ -346,6 +381,10 @@ def _worth_scoring(ctx: SegmentContext, span: NameSpan, lex: Lexicon) -> bool:
     joined = ctx.text[span.start:span.end]
     if joined in lex.authority_alias or joined in lex.media or joined in lex.places or joined.title() in lex.places:
         return False
+    if all(part in lex.demonyms or part.title() in lex.demonyms for part in joined.replace("-", " ").split()):
+        return False  # "Latvian", "Spanish-Venezuelan", "Iranians"
+    if _LIST_REF_RE.fullmatch(joined):
+        return False  # a list's own reference: "RUS2389", "BEL0167"
     if span.title is None and words[0].rstrip(".") in lex.titles and (len(words) == 1 or ctx.toks.text[span.first + 1] in ("of", "for")):
         return False  # a title phrase with no name: "Minister for Karamoja Affairs", "Speaker of Parliament"
     return not all(
@@ -389,9 +428,14 @@ def _name_candidate(ctx: SegmentContext, span: NameSpan, head: int, end: int, le
         role = _role_before(ctx, span, lex)
     affiliation = _affiliation(role, lex) if role else None
     if affiliation is None:
+        # "the Arctic Metals Plant, a subsidiary of Rosatom": an organisation's owner
+        owner = _OWNER_RE.match(ctx.text[span.end:span.end + 120])
+        if owner and owner.group(1) not in lex.places:
+            affiliation = owner.group(1)
+    if affiliation is None:
         # "individuals affiliated with the Russian government, including Defense Minister X"
-        m = _INCLUDING_AFFILIATION_RE.search(ctx.text[:span.start])
-        if m and relation.gov == "list_intro":
+        m = _INCLUDING_AFFILIATION_RE.search(ctx.text[max(0, span.start - 240):span.start]) if relation.gov == "list_intro" else None
+        if m:
             affiliation = m.group(1).strip()
     return Candidate(
         kind="name",
@@ -464,6 +508,9 @@ def _group_candidate(ctx: SegmentContext, g: GroupSpan, lex: Lexicon) -> Candida
     last = ctx.tok_at(g.end - 1)
     feats, relation = group_features(ctx, g, first, last, lex)
     affiliation = None
+    inside = lex.rosatom_re.search(ctx.text[g.start:g.end])
+    if inside:
+        affiliation = inside.group(0)  # "two other Rosatom subsidiaries"
     end = g.end  # the group's phrase runs to the end of what it is linked to
     tail = ctx.text[g.end:g.end + 160]
     m = _LINKED_RE.match(tail)
@@ -510,7 +557,7 @@ def find_anchor(doc: DocAnalysis, cand: Candidate) -> tuple[str, SegmentContext,
         if rel.gov in _PREDICATE_GOVS and rel.gov_index >= 0:
             return "gov", ctx, rel.gov_index
         if rel.gov == "colon" and rel.gov_index >= 0 and any(
-            cls in _STATEMENT_CUES and ctx.clause[cs] == ctx.clause[rel.gov_index] for cls, cs, ce in ctx.cues
+            cls in _STATEMENT_CUES for cls, cs, ce in ctx.cues_in_clause.get(ctx.clause[rel.gov_index], ())
         ):
             return "colon", ctx, rel.gov_index
         if rel.right in _PREDICATE_RIGHTS and rel.right_index >= 0:
@@ -529,15 +576,12 @@ def find_anchor(doc: DocAnalysis, cand: Candidate) -> tuple[str, SegmentContext,
         k = doc.segments[k].intro
         hops += 1
     clause = ctx.clause[min(cand.first, len(ctx.clause) - 1)]
-    best = None
-    for cls, cs, ce in ctx.cues:
-        if cls in _STATEMENT_CUES:
-            d = abs(cs - cand.first)
-            key = (ctx.clause[cs] != clause, d)
-            if best is None or key < best[0]:
-                best = (key, cs)
-    if best is not None:
-        return ("clause" if not best[0][0] else "segment"), ctx, best[1]
+    here = [cs for cls, cs, ce in ctx.cues_in_clause.get(clause, ()) if cls in _STATEMENT_CUES]
+    if here:
+        return "clause", ctx, min(here, key=lambda cs: abs(cs - cand.first))
+    nearest = _nearest_statement_cue(ctx, cand.first)
+    if nearest >= 0:
+        return "segment", ctx, nearest
     for j in range(ctx.seg.index - 1, max(-1, ctx.seg.index - _WINDOW - 1), -1):
         pctx = doc.contexts.get(j)
         if pctx is not None:
@@ -545,6 +589,16 @@ def find_anchor(doc: DocAnalysis, cand: Candidate) -> tuple[str, SegmentContext,
             if cue >= 0:
                 return "previous", pctx, cue
     return "none", ctx, -1
+
+
+def _nearest_statement_cue(ctx: SegmentContext, k: int) -> int:
+    """The statement cue nearest to token k (bisecting the sorted cue starts), or -1."""
+    i = bisect_left(ctx.cue_starts, k)
+    for step in range(0, len(ctx.cues)):
+        for j in (i - 1 - step, i + step):
+            if 0 <= j < len(ctx.cues) and ctx.cues[j][0] in _STATEMENT_CUES:
+                return ctx.cues[j][1]
+    return -1
 
 
 def _last_statement_cue(ctx: SegmentContext) -> int:
@@ -559,17 +613,21 @@ def anchor_features(anchor: tuple[str, SegmentContext, int]) -> list[str]:
     if k < 0:
         return feats
     clause = actx.clause[k]
-    for cls, cs, ce in actx.cues:
-        if actx.clause[cs] == clause:
-            feats.append(f"ac:{cls}")
-            if cs < k:
-                feats.append(f"ab:{cls}")
+    in_clause = actx.cues_in_clause.get(clause, ())
+    for cls, cs, ce in in_clause:
+        feats.append(f"ac:{cls}")
+        if cs < k:
+            feats.append(f"ab:{cls}")
+    # cues near the predicate: those starting within the window, and longer ones reaching into it
+    lo = bisect_left(actx.cue_starts, k - 40)
+    hi = bisect_right(actx.cue_starts, k + 4)
+    for cls, cs, ce in actx.cues[lo:hi]:
         if abs(cs - k) <= 4 or abs(ce - k) <= 4:
             feats.append(f"an:{cls}")
     word = actx.low[k]
     feats.extend(f"aw:{c}" for c in sorted(predicate_classes().get(word, ())))
     if kind in ("intro", "previous"):
-        feats.extend(f"{kind}_ac:{cls}" for cls, cs, ce in actx.cues if actx.clause[cs] == clause)
+        feats.extend(f"{kind}_ac:{cls}" for cls, cs, ce in in_clause)
     return sorted(set(feats))
 
 

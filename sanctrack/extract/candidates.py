@@ -67,7 +67,7 @@ def tokenize(segment: str) -> Tokens:
         k = 1
         while k < len(texts):
             prev = texts[k - 1]
-            if texts[k] == "." and ends[k - 1] == starts[k] and (prev.lower() in _DOT_WORDS or len(prev) == 1 and prev.isupper()):
+            if texts[k] == "." and ends[k - 1] == starts[k] and k + 1 < len(texts) and (prev.lower() in _DOT_WORDS or len(prev) == 1 and prev.isupper()):
                 texts[k - 1] = prev + "."
                 ends[k - 1] = ends[k]
                 del texts[k], starts[k], ends[k]

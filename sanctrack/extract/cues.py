@@ -15,6 +15,8 @@ from sanctrack.extract.lexicon import Lexicon
 
 _NEXT_WORD_RE = re.compile(r" ([A-Z][a-z]+)")
 # Words that may follow an alias and keep it the authority ("British Government", "American Treasury").
+# Aliases that are an official's title: "Foreign Secretary David Lammy" names the UK all the same.
+_TITLE_ALIASES = frozenset(("Foreign Secretary", "Treasury Secretary", "High Representative", "Secretary of State"))
 _INSTITUTION_WORDS = frozenset(
     "Government Treasury Department Foreign Office Ministry Council Commission State Secretary Embassy Prime"
     " Parliament Administration Chancellor Minister Ministers Foreign Sanctions Authorities Officials Home High"
@@ -70,7 +72,7 @@ def find_authorities(segment: str, lex: Lexicon) -> list[AuthorityMention]:
         if segment[m.end():m.end() + 1] == "-":
             continue
         follow = _NEXT_WORD_RE.match(segment, m.end())
-        if follow and follow.group(1) not in _INSTITUTION_WORDS:
+        if follow and follow.group(1) not in _INSTITUTION_WORDS and m.group(0) not in _TITLE_ALIASES:
             continue  # a place or a name that starts with an alias: "British Virgin Islands", "United States Senate"
         alias = m.group(0)
         authority = lex.authority_alias.get(alias) or _upper_aliases(lex).get(alias.upper())

@@ -62,6 +62,10 @@ class SegmentContext:
     cue_classes: frozenset[str] = frozenset()
     continues: bool = False  # opens like a continuation ("They include", "Three of them")
     roles: dict | None = None  # alias occurrence -> role (analyse.alias_roles), computed once
+    cues_in_clause: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
+    classes_before_clause: dict[int, frozenset[str]] = field(default_factory=dict)  # classes of earlier clauses
+    cue_starts: list[int] = field(default_factory=list)  # token index of each cue, sorted
+    quote_depth: list[bool] | None = None  # per token: inside a quotation (features._inside_quotes)
 
     def tok_at(self, offset: int) -> int:
         return max(0, bisect_right(self.toks.start, offset) - 1)
@@ -104,6 +108,14 @@ def segment_context(seg: Segment, text: str, toks: Tokens, cues: list[Cue], auth
         continuation=continuation,
     )
     ctx.cue_classes = frozenset(cls for cls, _, _ in ctx.cues)
+    ctx.cues.sort(key=lambda c: c[1])
+    ctx.cue_starts = [cs for _, cs, _ in ctx.cues]
+    seen: set[str] = set()
+    for cue in ctx.cues:
+        ctx.cues_in_clause.setdefault(clause[cue[1]], []).append(cue)
+    for c in sorted(set(clause)):
+        ctx.classes_before_clause[c] = frozenset(seen)
+        seen |= {cls for cls, _, _ in ctx.cues_in_clause.get(c, ())}
     return ctx
 
 
@@ -153,21 +165,15 @@ def _bucket(d: int) -> str:
 
 def cue_features(ctx: SegmentContext, first: int, last: int, prefix: str) -> list[str]:
     """Nearest cue of each class left and right of tokens [first, last], in the same clause."""
-    feats: list[str] = []
     clause = ctx.clause[first]
+    feats: list[str] = [f"{prefix}l_other_clause:{cls}" for cls in ctx.classes_before_clause.get(clause, ())]
     left: dict[str, int] = {}
     right: dict[str, int] = {}
-    for cls, cs, ce in ctx.cues:
+    for cls, cs, ce in ctx.cues_in_clause.get(clause, ()):
         if ce < first:
-            d = first - ce
-            if ctx.clause[ce] == clause:
-                left[cls] = min(left.get(cls, 99), d)
-            else:
-                feats.append(f"{prefix}l_other_clause:{cls}")
+            left[cls] = min(left.get(cls, 99), first - ce)
         elif cs > last:
-            d = cs - last
-            if ctx.clause[cs] == clause:
-                right[cls] = min(right.get(cls, 99), d)
+            right[cls] = min(right.get(cls, 99), cs - last)
     for cls, d in left.items():
         feats.append(f"{prefix}l:{cls}:{_bucket(d)}")
         feats.append(f"{prefix}l:{cls}")
@@ -258,7 +264,7 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
         feats.append("seg:continuation" + ("1" if c == 1 else "2-3" if c <= 3 else "4+"))
         if ctx.continues:
             feats.append("seg:continues")
-    clause_cues = {cls for cls, cs, ce in ctx.cues if ctx.clause[cs] == ctx.clause[first]}
+    clause_cues = {cls for cls, _, _ in ctx.cues_in_clause.get(ctx.clause[first], ())}
     feats.extend(f"clause_has:{c}" for c in clause_cues)
     feats.extend(f"seg_has:{c}" for c in ctx.cue_classes - clause_cues)
 
@@ -359,7 +365,7 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
         feats.append("in_parens")
     if _in_alias_region(low, own_head):
         feats.append("alias_region")
-    if _inside_quotes(t, own_head):
+    if _inside_quotes(ctx, own_head):
         feats.append("in_quotes")
     if _in_relative_clause(low, own_head):
         feats.append("relative_clause")
@@ -432,11 +438,20 @@ def _inside_parens(low: list[str], i: int) -> bool:
     return False
 
 
-def _inside_quotes(t: list[str], i: int) -> bool:
-    opens = sum(1 for w in t[:i] if w in ("“", "‘"))
-    closes = sum(1 for w in t[:i] if w in ("”",))
-    plain = sum(1 for w in t[:i] if w == '"')
-    return opens > closes or plain % 2 == 1
+def _inside_quotes(ctx: SegmentContext, i: int) -> bool:
+    """Whether token i lies inside a quotation (quote marks counted once per segment)."""
+    if ctx.quote_depth is None:
+        depth, plain, out = 0, 0, []
+        for w in ctx.toks.text:
+            out.append(depth > 0 or plain % 2 == 1)
+            if w in ("“", "‘"):
+                depth += 1
+            elif w == "”":
+                depth = max(0, depth - 1)
+            elif w == '"':
+                plain += 1
+        ctx.quote_depth = out
+    return ctx.quote_depth[i] if i < len(ctx.quote_depth) else False
 
 
 def _after_appositive(low: list[str], k: int) -> int:

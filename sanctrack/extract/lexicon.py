@@ -25,6 +25,7 @@ LEXICON_FILES: tuple[str, ...] = (
     "announcer_titles.csv",
     "authorities.csv",
     "cues.csv",
+    "demonyms.csv",
     "given_names.csv",
     "group_nouns.csv",
     "legal_forms.csv",
@@ -72,6 +73,7 @@ class Lexicon:
     particles: frozenset[str]  # lower-case name particles: al, bin, de, van ...
     victim_words: frozenset[str]
     places: frozenset[str]  # countries, regions, cities: never a target on their own
+    demonyms: frozenset[str]  # Russian, Iranians, Sri Lankan: never a target on their own
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -148,6 +150,7 @@ def load_lexicon() -> Lexicon:
         particles=frozenset(_column("name_particles.csv", "particle")),
         victim_words=frozenset(w.lower() for w in _column("victim_events.csv", "word")),
         places=frozenset(_column("places.csv", "place")),
+        demonyms=frozenset(_column("demonyms.csv", "demonym")),
     )
 
 

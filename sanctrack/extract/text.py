@@ -25,6 +25,7 @@ _ABBREVIATIONS = frozenset(
     " a.k.a aka f.k.a n.k.a e.g i.e u.s u.k u.n e.u s.a s.r.o s.a.s n.v b.v p.o".split()
 )
 _LAST_WORD_RE = re.compile(r"([\w.]+)$")
+_INNER_END_RE = re.compile(r"[a-z\ufffd]{2}[.!?] [A-Z][a-z]")
 _INITIAL_RE = re.compile(r"(?:[A-Za-z]\.)*[A-Z]")
 # A line ending in one of these words continues on the next line ("US President\nDonald Trump").
 _JOIN_WORDS = frozenset(
@@ -54,9 +55,11 @@ class Segment:
 
 def _looks_like_heading(line: str) -> bool:
     """A short line without terminal punctuation whose words are mostly capitalised."""
-    stripped = line.strip()
+    stripped = line.strip().rstrip("".join(chr(c) for c in range(32)) + "\ufffd\x7f ")
     if not stripped or len(stripped) > 160 or stripped[-1] in ".!?;,:\"”":
         return False
+    if _INNER_END_RE.search(stripped):
+        return False  # two sentences are not a heading
     words = [w for w in stripped.split() if w[:1].isalpha()]
     if not words:
         return True

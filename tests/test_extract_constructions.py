@@ -1,0 +1,130 @@
+"""The constructions the extractor must read, each on sentences written for this test (none copied
+from the labelled corpus): who is a target, of which authority, with which action."""
+
+from __future__ import annotations
+
+from sanctrack.extract import extract_mentions
+
+
+def rows(text: str) -> set[tuple]:
+    return {(m.name, m.entity_type, m.authority, m.action) for m in extract_mentions(text)}
+
+
+def names(text: str) -> set[str | None]:
+    return {m.name for m in extract_mentions(text)}
+
+
+def test_a_coordinated_action_gives_one_row_per_authority_and_target() -> None:
+    found = rows("The UK, the US and Canada have sanctioned Ivan Petrov, Oleg Sidorov and Volga Trading LLC over arms sales.")
+    assert found == {
+        (name, kind, authority, "designated")
+        for name, kind in (("Ivan Petrov", "person"), ("Oleg Sidorov", "person"), ("Volga Trading LLC", "organisation"))
+        for authority in ("UK", "US", "Canada")
+    }
+
+
+def test_surname_first_entries_after_an_introduction_are_targets() -> None:
+    text = (
+        "The Treasury designated the following individuals and entity:\n"
+        "- KOVALENKO, Dmitri Sergeyevich\n- VOLKOVA, Irina Pavlovna\n- Nordstar Shipping Co., Ltd\n"
+    )
+    assert rows(text) == {
+        ("KOVALENKO, Dmitri Sergeyevich", "person", "US", "designated"),
+        ("VOLKOVA, Irina Pavlovna", "person", "US", "designated"),
+        ("Nordstar Shipping Co., Ltd", "organisation", "US", "designated"),
+    }
+
+
+def test_a_title_before_a_name_is_its_role_and_keeps_it_a_person() -> None:
+    found = extract_mentions("Britain imposed sanctions on Deputy Prime Minister Ivan Petrov and Central Bank Governor Jane Doe on Tuesday.")
+    assert {(m.name, m.entity_type, m.role) for m in found} == {
+        ("Ivan Petrov", "person", "Deputy Prime Minister"),
+        ("Jane Doe", "person", "Central Bank Governor"),
+    }
+
+
+def test_the_speaker_announcing_sanctions_is_never_a_target() -> None:
+    assert "David Lammy" not in names("Foreign Secretary David Lammy said the sanctions on Pavel Orlov send a clear message.")
+    assert "Jane Roe" not in names("The committee chair, Senator Jane Roe, wrote to the Treasury asking it to sanction Rostislav Merkulov.")
+
+
+def test_lifting_sanctions_and_removing_from_a_list_is_a_delisting() -> None:
+    assert ("Oleg Tinkov", "person", "US", "delisted") in rows("The US Treasury lifted sanctions on Oleg Tinkov on Friday.")
+
+
+def test_a_renewal_and_a_listing_that_remains_are_existing_sanctions() -> None:
+    assert rows("The Council renewed the restrictive measures against Oleg Deripaska for another six months.") == {
+        ("Oleg Deripaska", "person", "EU", "existing")
+    }
+    assert rows("Mikhail Gutseriev remains sanctioned by the EU, a court confirmed on Wednesday.") == {
+        ("Mikhail Gutseriev", "person", "EU", "existing")
+    }
+
+
+def test_a_later_sentence_adds_an_authority_to_targets_it_refers_back_to() -> None:
+    found = rows("The UK sanctioned Ivan Petrov and Oleg Sidorov on Friday. Both men were already under US sanctions.")
+    assert found == {
+        ("Ivan Petrov", "person", "UK", "designated"), ("Ivan Petrov", "person", "US", "existing"),
+        ("Oleg Sidorov", "person", "UK", "designated"), ("Oleg Sidorov", "person", "US", "existing"),
+    }
+
+
+def test_a_call_to_sanction_named_targets_is_a_proposal_for_the_authority_called_on() -> None:
+    text = (
+        "Britain has designated four Sri Lankan commanders: Ravi Perera, Anura Silva, Kamal Fernando and Nimal Jayasuriya. "
+        "Rights groups called on the European Union to impose similar sanctions on the four men."
+    )
+    found = rows(text)
+    for person in ("Ravi Perera", "Anura Silva", "Kamal Fernando", "Nimal Jayasuriya"):
+        assert (person, "person", "UK", "designated") in found
+        assert (person, "person", "EU", "proposed") in found
+    assert not any(name is None for name, *_ in found), "the four named men are not also a group"
+
+
+def test_counted_groups_take_the_lower_bound_and_their_kind() -> None:
+    found = {(m.count, m.entity_type, m.authority) for m in extract_mentions(
+        "Canada sanctioned more than 30 Belarusian trading firms and four foreign subsidiaries of Rostec."
+    )}
+    assert found == {(30, "unnamed_group", "Canada"), (4, "unnamed_group", "Canada")}
+
+
+def test_an_organisation_owned_by_rosatom_is_rosatom_linked() -> None:
+    found = extract_mentions("Ukraine imposed sanctions on the Arctic Metals Plant, a subsidiary of Rosatom, and on two other Rosatom subsidiaries.")
+    assert {(m.name, m.count, m.affiliation, m.rosatom_linked) for m in found} == {
+        ("Arctic Metals Plant", 1, "Rosatom", True), (None, 2, "Rosatom", True)
+    }
+
+
+def test_ships_named_after_the_tankers_are_vessels() -> None:
+    found = rows("The UK sanctioned the tankers NORDIC STAR and OCEAN PEARL on Thursday.")
+    assert found == {("NORDIC STAR", "vessel", "UK", "designated"), ("OCEAN PEARL", "vessel", "UK", "designated")}
+
+
+def test_aliases_and_a_later_surname_are_the_same_target() -> None:
+    assert names("The Treasury sanctioned Volga Trading LLC (a.k.a. VOLGA TRADE; a.k.a. VOLGATRADING) on Tuesday.") == {"Volga Trading LLC"}
+    assert names("The UK has sanctioned Ivan Petrov, a Russian banker. Petrov is accused of financing the war.") == {"Ivan Petrov"}
+
+
+def test_a_partner_named_in_coordination_is_not_an_authority() -> None:
+    found = rows("The action was taken in coordination with Australia and Canada. The UK sanctioned Pavel Orlov.")
+    assert found == {("Pavel Orlov", "person", "UK", "designated")}
+
+
+def test_an_authority_that_did_not_act_gets_no_row() -> None:
+    found = rows("The EU listed Marina Kovaleva and Sergei Danilov on Monday, but Canada did not list Danilov.")
+    assert not any(authority == "Canada" for *_, authority, _ in found)
+
+
+def test_countries_demonyms_and_words_in_capitals_are_never_targets() -> None:
+    found = names("SANCTIONS UPDATE\nThe UK sanctioned Russian, Iranian and Syrian firms in Dubai on Monday, including Gulf Star Trading LLC.")
+    assert found == {"Gulf Star Trading LLC"}
+
+
+def test_offsets_slice_the_name_and_the_sentence() -> None:
+    text = "Wire report. The UK has sanctioned Ivan Petrov, a banker, and two companies linked to Rosatom."
+    for m in extract_mentions(text):
+        assert text[m.sentence_start:m.sentence_start + len(m.sentence)] == m.sentence
+        if m.name:
+            assert text[m.start:m.end] == m.name
+        else:
+            assert text[m.start:m.end] == "two companies linked to Rosatom"
