@@ -123,6 +123,8 @@ class NameIndex:
         self.long_keys = sorted((k for k in self.idf if len(k) >= 4), key=lambda k: (len(k), k))
         self.key_lengths = [len(k) for k in self.long_keys]
         self._neighbours: dict[str, list[tuple[str, float]]] = {}
+        self._numpy = None  # set by `prepare` (a batch)
+        self._norms = None
         # Whole names by their sorted words: an exact full-name match is a lookup (score 1.0).
         self.exact_names: dict[tuple[str, ...], int] = {}
         for row, toks in enumerate(self.tokens):
@@ -141,6 +143,7 @@ class NameIndex:
         state = dict(self.__dict__)
         state["rows"] = None
         state["_neighbours"] = {}
+        state["_numpy"] = state["_norms"] = None
         return state
 
     @classmethod
@@ -187,8 +190,8 @@ class NameIndex:
         Plain Python over the postings of the query's keys (a few thousand rows): one screen then needs
         no numpy, whose import would cost more than the whole query.
         """
-        acc: dict[int, float] = {}
-        get = acc.get
+        acc: dict[int, float] | list = {} if self._numpy is None else []
+        get = acc.get if self._numpy is None else None
         blocked = False
         for tok, w in zip(toks, weights):
             if tok.kind != NAME:
@@ -203,10 +206,15 @@ class NameIndex:
                     continue
                 blocked = True
                 add = w * share
+                if get is None:
+                    acc.append((rows, add))
+                    continue
                 for row in rows:
                     acc[row] = get(row, 0.0) + add
         if not blocked:
             return [row for row in self.weak_names.get(weak_key(toks), []) if mask is None or mask[row]]
+        if self._numpy is not None:  # a batch: the same arithmetic, vectorised
+            return self._numpy_shortlist(acc, mask, size)
         norms = self.norms
         coarse = [(weight / norms[row], row) for row, weight in acc.items() if mask is None or mask[row]]
         if not coarse:
@@ -216,6 +224,27 @@ class NameIndex:
         floor = top[0][0] * CONTENDER_SHARE
         contenders = sum(1 for weight, _ in top if weight >= floor)
         return [row for _, row in top[:max(MIN_SCORED, contenders)]]
+
+    def _numpy_shortlist(self, postings: list, mask: Mask | None, size: int) -> list[int]:
+        """`shortlist`'s ranking with numpy, for batches (numpy is loaded by then): the same sums in the
+        same order, the same ties (lowest row first), so a batch gives what one-by-one gives."""
+        np = self._numpy
+        rows = np.concatenate([np.frombuffer(r, dtype=np.int32) for r, _ in postings])
+        weights = np.concatenate([np.full(len(r), add) for r, add in postings])
+        hit, inverse = np.unique(rows, return_inverse=True)
+        acc = np.bincount(inverse, weights=weights)
+        if mask is not None:
+            keep = np.frombuffer(mask, dtype=np.bool_)[hit]
+            hit, acc = hit[keep], acc[keep]
+        if not len(hit):
+            return []
+        if self._norms is None:
+            self._norms = np.asarray(self.norms)
+        coarse = acc / self._norms[hit]
+        order = np.lexsort((hit, -coarse))[:size]
+        hit, coarse = hit[order], coarse[order]
+        contenders = int(np.count_nonzero(coarse >= coarse[0] * CONTENDER_SHARE))
+        return hit[:max(MIN_SCORED, contenders)].tolist()
 
     def neighbours(self, key: str) -> list[tuple[str, float]]:
         """Listed name-word keys a typo away from `key` (a word no listed name has), with the typo
@@ -238,9 +267,11 @@ class NameIndex:
         words = sorted({t.key for name in names for t in tokenize(name)
                         if t.kind == NAME and len(t.key) >= 4 and t.key not in self._neighbours
                         and not any(k in self.idf for k in t.keys)})
+        import numpy as np
+
+        self._numpy = np  # a batch: shortlists are ranked with numpy from now on
         if not words:
             return
-        import numpy as np
 
         for start in range(0, len(words), 256):
             part = words[start:start + 256]
