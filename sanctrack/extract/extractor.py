@@ -10,6 +10,7 @@ the evidence in `cue`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sanctrack.extract.analyse import Candidate, DocAnalysis, analyse_document, anaphor_candidates, option_action
@@ -167,8 +168,16 @@ def _entity_type(entity, cands: list[Candidate]) -> str:
 
 
 def _rosatom(cand: Candidate) -> bool:
+    """Rosatom-linked: the name, the affiliation or the role says so, or the appositive right after
+    the name does ("Oleg Sidorov, a director at Rosatom")."""
     lex = load_lexicon()
-    return any(bool(v and lex.rosatom_re.search(v)) for v in (cand.name, cand.affiliation))
+    if any(bool(v and lex.rosatom_re.search(v)) for v in (cand.name, cand.affiliation, cand.role)):
+        return True
+    after = cand.ctx.text[cand.end - cand.ctx.seg.start:cand.end - cand.ctx.seg.start + 200]
+    if not after.startswith(","):
+        return False
+    appositive = re.split(r"[,;]|\.\s", after[1:], maxsplit=1)[0]  # up to the next comma
+    return bool(lex.rosatom_re.search(appositive))
 
 
 def _cue(model: Model, cand: Candidate, opt: ScoredOption, action: str) -> str:

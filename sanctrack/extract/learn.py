@@ -219,16 +219,7 @@ def _fit_binary(rows: list[tuple[list[str], int]], c: float, prior: dict[str, fl
     y = np.array([float(v) for _, v in rows])
     penalty = np.full(len(names) + 1, 1.0 / c)
     penalty[-1] = 0.0
-    w = np.zeros(len(names) + 1)
-    for _ in range(60):
-        z = x @ w + offset
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        grad = x.T @ (p - y) + penalty * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.max(np.abs(step)) < 1e-6:
-            break
+    w = _newton(x, y, offset, penalty)
     weights = {f: round(float(w[i]) + prior.get(f, 0.0), 4) for f, i in index.items() if abs(w[i]) >= 1e-4 or f in prior}
     for f, v in prior.items():
         weights.setdefault(f, v)
@@ -262,21 +253,91 @@ class CrossValidation:
 
 
 def cross_validate(docs: list[LabelledDoc], known: KnownEntities | None = None, c: dict[str, float] | None = None) -> CrossValidation:
-    """Train on every document but one, score the one left out; for every document."""
+    """Train on every document but one, score the one left out; for every document.
+
+    With `known`, each fold's model is the known mode (fit_known) over that fold's plain model.
+    """
     for d in docs:
         d.analysis = None  # the analysis depends on `known`: start afresh
     per_doc = [examples_of(d, known) for d in docs]
+    plain_doc = [without_known(e) for e in per_doc] if known is not None else per_doc
     scored: list[list[ScoredCandidate]] = []
     models: list[Model] = []
     for k, d in enumerate(docs):
-        ex = Examples()
-        for j, e in enumerate(per_doc):
+        ex, plain = Examples(), Examples()
+        for j in range(len(docs)):
             if j != k:
-                ex.extend(e)
-        model = fit(ex, c)
+                ex.extend(per_doc[j])
+                plain.extend(plain_doc[j])
+        model = fit(plain, c)
+        if known is not None:
+            model = fit_known(ex, model, c)
         models.append(model)
         scored.append(score_candidates(d.analysis, model))
     return CrossValidation(docs, scored, models)
+
+
+KNOWN_PREFIX = "known:"
+
+
+def without_known(examples: Examples) -> Examples:
+    """The same examples as the lists would not give them: known-entity evidence removed."""
+    strip = lambda rows: [([f for f in fs if not f.startswith(KNOWN_PREFIX)], y) for fs, y in rows]  # noqa: E731
+    return Examples(strip(examples.name), strip(examples.group), strip(examples.authority))
+
+
+def fit_known(examples: Examples, base: Model, c: dict[str, float] | None = None) -> Model:
+    """The known mode: the plain model plus non-negative weights for the known-entity evidence,
+    fitted with the plain model's score as a fixed offset. A name the lists hold gains; a name they
+    do not hold (announced, not listed yet: what analysts look for) scores as it does without lists."""
+    c = {**DEFAULT_C, **(c or {})}
+    return Model(
+        name=_fit_additions(examples.name, base.name, c["name"]),
+        group=base.group,
+        authority=base.authority,
+        threshold=base.threshold,
+        calibration=(),
+    )
+
+
+def _fit_additions(rows: list[tuple[list[str], int]], base: Binary, c: float) -> Binary:
+    """Weights for the known-entity features only, on top of `base` (its score is the offset)."""
+    import numpy as np
+
+    names = sorted({f for fs, _ in rows for f in fs if f.startswith(KNOWN_PREFIX)})
+    if not names or len({y for _, y in rows}) < 2:
+        return base
+    index = {f: i for i, f in enumerate(names)}
+    x = np.zeros((len(rows), len(names)))
+    offset = np.array([base.bias + sum(base.weights.get(f, 0.0) for f in set(fs)) for fs, _ in rows])
+    for r, (fs, _) in enumerate(rows):
+        for f in set(fs):
+            if f in index:
+                x[r, index[f]] = 1.0
+    y = np.array([float(v) for _, v in rows])
+    w = _newton(x, y, offset, np.full(len(names), 1.0 / c))
+    weights = dict(base.weights)
+    for f, i in index.items():
+        if w[i] > 1e-4:  # evidence only adds: a known name never counts against
+            weights[f] = round(float(w[i]), 4)
+    return Binary(base.bias, weights)
+
+
+def _newton(x, y, offset, penalty):
+    """Minimise logistic loss + 0.5 * sum(penalty * w^2) by Newton's method."""
+    import numpy as np
+
+    w = np.zeros(x.shape[1])
+    for _ in range(60):
+        z = x @ w + offset
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-6:
+            break
+    return w
 
 
 def predictions(cv: CrossValidation, threshold: float, calibration: tuple = ()) -> list[dict]:
@@ -332,15 +393,24 @@ def isotonic(points: Iterable[tuple[float, int]]) -> tuple[tuple[float, float], 
     return tuple(out)
 
 
-def train_mode(docs: list[LabelledDoc], known: KnownEntities | None) -> tuple[Model, dict]:
-    """One mode's model: threshold and calibration from cross-validation, weights from all documents."""
+def train_mode(docs: list[LabelledDoc], known: KnownEntities | None, plain: Model | None = None) -> tuple[Model, dict]:
+    """One mode's model: weights from all documents, calibration (and, for the plain mode, the
+    threshold) from cross-validation. The known mode keeps the plain mode's threshold."""
     cv = cross_validate(docs, known)
-    threshold, cv_f1 = best_threshold(cv)
+    if known is None:
+        threshold, cv_f1 = best_threshold(cv)
+    else:
+        from sanctrack.evaluate import score_documents
+
+        threshold = plain.threshold if plain is not None else DEFAULT_THRESHOLD
+        cv_f1 = score_documents(predictions(cv, threshold))["strict"]["f1"]
     calibration = isotonic(raw_scores(cv))
     everything = Examples()
     for d in docs:
         everything.extend(examples_of(d, known))
-    model = fit(everything)
+    model = fit(without_known(everything) if known is not None else everything)
+    if known is not None:
+        model = fit_known(everything, model)
     return Model(model.name, model.group, model.authority, threshold, calibration), {"threshold": threshold, "cv_strict_f1": cv_f1}
 
 
@@ -349,7 +419,7 @@ def train(folders: Sequence[Path], known: KnownEntities | None, out: Path) -> di
     docs = [d for folder in folders for d in read_gold_folder(folder)]
     plain, plain_stats = train_mode(docs, None)
     if known is not None:
-        with_known, known_stats = train_mode(docs, known)
+        with_known, known_stats = train_mode(docs, known, plain)
     else:
         with_known, known_stats = plain, {"note": "no lists given: the known mode is the plain model"}
     models = ModelSet(plain, with_known, tuple(str(Path(f).name) for f in folders))
