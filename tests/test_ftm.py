@@ -88,11 +88,11 @@ def test_articles_and_mentions_carry_their_source(warehouse: Path, exported) -> 
     assert len(articles) == query(warehouse, "select count(*) from documents")[0][0]
     assert len(mentions) == query(warehouse, "select count(*) from mentions where name is not null")[0][0]
     assert all(m["properties"]["document"][0] in articles for m in mentions)
-    rosatom = next(m for m in mentions if m["properties"]["name"] == ["Rosatom"] and
-                   articles[m["properties"]["document"][0]]["properties"]["fileName"] == ["injection.txt"])
-    assert rosatom["properties"]["detectedSchema"] == ["Organization"]
-    assert rosatom["properties"]["contextCountry"] == ["gb"]
-    article = articles[rosatom["properties"]["document"][0]]
+    petrov = next(m for m in mentions if m["properties"]["name"] == ["Ivan Petrov"] and
+                  articles[m["properties"]["document"][0]]["properties"]["fileName"] == ["injection.txt"])
+    assert petrov["properties"]["detectedSchema"] == ["Person"]
+    assert petrov["properties"]["contextCountry"] == ["gb"]
+    article = articles[petrov["properties"]["document"][0]]
     assert INJECTED_SENTENCE in article["properties"]["bodyText"][0]  # as written: FtM is data, not markup
     assert article["properties"]["publishedAt"] == ["2025-03-03"]
 

@@ -83,18 +83,21 @@ def segment_context(seg: Segment, text: str, toks: Tokens, cues: list[Cue], auth
 
     clause = []
     c = 0
-    relative_of: int | None = None  # the clause a relative clause interrupts
+    in_relative = False  # inside a relative clause, which keeps its cues to itself
     for i, w in enumerate(low):
+        if w not in _CLAUSE_WORDS:  # most words: nothing to decide
+            clause.append(c)
+            continue
         if w == "and" and i and low[i - 1] == "," and _starts_clause(low, i + 1):
             c += 1  # ", and the US Department of Justice today unsealed ...": a new subject and verb
-        if relative_of is None and _opens_relative(low, i):
-            relative_of = c  # "banks that are now under sanctions": the relative clause's cues are its own
+        if not in_relative and w in _RELATIVE_WORDS and _opens_relative(low, i):
+            in_relative = True  # "banks that are now under sanctions"
             c += 1
-        elif relative_of is not None and w in (",", ";", ":", "—", "–", ")"):
+        elif in_relative and w in _RELATIVE_ENDS:
             c += 1
-            relative_of = None
+            in_relative = False
         clause.append(c)
-        if w in (";", ":", "—", "–") or w == "but" or (w in ("while", "whereas") and i and low[i - 1] == ","):
+        if w in _CLAUSE_ENDS or (w in ("while", "whereas") and i and low[i - 1] == ","):
             c += 1
     ctx = SegmentContext(
         seg=seg,
@@ -117,6 +120,12 @@ def segment_context(seg: Segment, text: str, toks: Tokens, cues: list[Cue], auth
         ctx.classes_before_clause[c] = frozenset(seen)
         seen |= {cls for cls, _, _ in ctx.cues_in_clause.get(c, ())}
     return ctx
+
+
+_RELATIVE_WORDS = frozenset(("which", "who", "whom", "whose", "that"))
+_RELATIVE_ENDS = frozenset((",", ";", ":", "—", "–", ")"))
+_CLAUSE_ENDS = frozenset((";", ":", "—", "–", "but"))
+_CLAUSE_WORDS = _RELATIVE_WORDS | _RELATIVE_ENDS | _CLAUSE_ENDS | {"and", "while", "whereas"}
 
 
 def _opens_relative(low: list[str], i: int) -> bool:
