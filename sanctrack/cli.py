@@ -114,7 +114,8 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
         sys.exit(1)
 
 
-LIST_FORMATS = ("uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
+LIST_FORMATS = ("uk_fcdo_xml", "uk_fcdo_csv", "uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_enhanced_xml", "ofac_delta_xml",
+                "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
 
 
 @run.command("lists", epilog=_examples(
@@ -125,7 +126,8 @@ LIST_FORMATS = ("uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_csv", "ofac_xml", "un_xml",
 @click.argument("sources", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default=None,
               help="Read every given source in this format (default: detected from the content).")
-@click.option("--force", is_flag=True, help="Load a list that shrank beyond --max-shrink, or an older version.")
+@click.option("--force", is_flag=True,
+              help="Load a list that shrank beyond --max-shrink (a version older than the loaded one is always refused).")
 @click.option("--max-shrink", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Refuse a list with this share fewer designations than its loaded version.")
 @click.pass_obj
