@@ -121,6 +121,8 @@ LIST_FORMATS = ("uk_fcdo_xml", "uk_fcdo_csv", "uk_ofsi_xlsx", "uk_ofsi_csv", "of
 @run.command("lists", epilog=_examples(
     "sanctrack run lists",
     "sanctrack run lists ../shared/data/lists/uk-ofsi-conlist/ConList_2025-04-14.xlsx",
+    "sanctrack run lists ../shared/data/lists/uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-07.xml",
+    "sanctrack run lists us_ofac_sdn ../shared/data/lists/us-ofac/delta/SDN_DELTA_2025-01-13.xml",
     "sanctrack run lists un_sc https://example.org/consolidated.xml --format un_xml",
 ))
 @click.argument("sources", nargs=-1)
@@ -136,8 +138,10 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
 
     With no SOURCES, every configured official source is downloaded (conditionally). Each source is
     fetched, parsed, validated and loaded in its own transaction, keeping history (valid_from/valid_to)
-    and recording added, amended and removed designations in designation_changes. A source that fails
-    is reported and leaves what was loaded before as it was; the other sources still load.
+    and recording added, amended and removed designations in designation_changes. Versions load in
+    publication order: a file older than the loaded version of its list is refused (--force or not),
+    and an OFAC delta file applies only on top of the version it follows. A source that fails is
+    reported and leaves what was loaded before as it was; the other sources still load.
     """
     _prepare_prefect()
     from sanctrack.flows.lists import lists_flow

@@ -8,6 +8,7 @@ loaded as one list with them, keyed by the Unique ID (see `sanctrack.lists.uk`).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from pathlib import Path
@@ -51,7 +52,7 @@ FIRST_ROW_OFFSET = 3  # spreadsheet row of the first data row (1-based, after th
 def read_xlsx_cells(path: Path) -> pd.DataFrame:
     """The first sheet's cells as text (python-calamine, within bounds: lists/limits.py)."""
     cells = read_xlsx_sheet(path)
-    odd = {type(v).__name__ for row in cells for v in row if not isinstance(v, str)}
+    odd = {t.__name__ for t in set(map(type, itertools.chain.from_iterable(cells))) if t is not str}
     if odd:
         # The ConList writes every cell as text; a typed cell means the file was re-saved by a spreadsheet.
         log.warning("%s: non-text cells (%s) converted to text", path, sorted(odd))
