@@ -18,9 +18,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from sanctrack.lists.model import (
-    CHILD_TABLES, DESIGNATION_COLUMNS, ParsedList, in_values, joined_by_key, row_texts, typed,
-)
+from sanctrack.lists.model import CHILD_TABLES, DESIGNATION_COLUMNS, KEY, POSITIONAL_COLUMNS, ParsedList, in_values
 from sanctrack.warehouse.quarantine import insert_quarantine
 from sanctrack.warehouse.runs import Run, utcnow
 
@@ -191,47 +189,38 @@ def rekey_provisional(con: duckdb.DuckDBPyConnection, parsed: ParsedList, curren
     return len(former)
 
 
-def changed_fields(con: duckdb.DuckDBPyConnection, parsed: ParsedList, amended: pd.DataFrame) -> pd.Series:
-    """For each amended list_id, the designation columns and child tables that differ ("; "-joined)."""
+def changed_fields(con: duckdb.DuckDBPyConnection, amended: pd.DataFrame) -> pd.Series:
+    """For each amended list_id, the designation columns and child tables that differ ("; "-joined).
+
+    Compared in the warehouse once the new versions are in: each designation column of the old and the
+    new version, and per child table a count and an order-independent sum of row hashes of each side.
+    """
     if amended.empty:
         return pd.Series(dtype="str")
-    con.register("amended_versions", amended[["previous_version_id"]])
-    ids = set(amended["list_id"])
-    old = typed(con.execute(
-        f"select {', '.join(['list_id', *FACT_COLUMNS])} from designations "
-        "where designation_version_id in (select previous_version_id from amended_versions)"
-    ).df()).set_index("list_id")
-    new = parsed.designations[in_values(parsed.designations["list_id"], ids)].set_index("list_id")
-    differences: dict[str, list[str]] = {list_id: [] for list_id in ids}
-    for column in FACT_COLUMNS:
-        if column == "content_hash":
-            continue
-        a, b = as_text(old[column]), as_text(new[column]).reindex(old.index)
-        for list_id in old.index[a != b]:
-            differences[list_id].append(column)
+    con.register("amended_pairs", amended[["list_id", "previous_version_id", "designation_version_id"]])
+    checks = ", ".join(f"case when old.{c} is distinct from new.{c} then '{c}' end" for c in FACT_COLUMNS)
+    rows = con.execute(
+        f"select pairs.list_id, concat_ws('; ', {checks}) from amended_pairs as pairs "
+        "join designations as old on old.designation_version_id = pairs.previous_version_id "
+        "join designations as new on new.designation_version_id = pairs.designation_version_id"
+    ).fetchall()
+    differences: dict[str, list[str]] = {list_id: [text] if text else [] for list_id, text in rows}
     for name, target in CHILD_TARGETS.items():
-        columns = CHILD_TABLES[name]
-        old_rows = typed(con.execute(
-            f"select {', '.join(columns)} from {target} "
-            "where designation_version_id in (select previous_version_id from amended_versions)"
-        ).df())
-        new_rows = getattr(parsed, name)
-        new_rows = new_rows[in_values(new_rows["list_id"], ids)]
-        old_texts, new_texts = row_texts(old_rows, name), row_texts(new_rows, name)
-        a = joined_by_key(old_texts["list_id"], old_texts["text"])
-        b = joined_by_key(new_texts["list_id"], new_texts["text"])
-        for list_id in sorted(set(a) | set(b)):
-            if a.get(list_id, "") != b.get(list_id, ""):
-                differences[list_id].append(name)
-    con.unregister("amended_versions")
+        facts = ", ".join(f"child.{c}" for c in CHILD_TABLES[name] if c not in KEY and c not in POSITIONAL_COLUMNS)
+        def side(version: str) -> str:
+            return (f"select pairs.list_id, count(*) as rows, sum(hash({facts})::hugeint) as digest "
+                    f"from amended_pairs as pairs join {target} as child "
+                    f"on child.designation_version_id = pairs.{version} group by all")
+
+        changed = con.execute(
+            f"with old as ({side('previous_version_id')}), new as ({side('designation_version_id')}) "
+            "select coalesce(old.list_id, new.list_id) from old full outer join new using (list_id) "
+            "where old.rows is distinct from new.rows or old.digest is distinct from new.digest"
+        ).fetchall()
+        for (list_id,) in changed:
+            differences[list_id].append(name)
+    con.unregister("amended_pairs")
     return pd.Series({k: "; ".join(v) for k, v in differences.items()}, dtype="str")
-
-
-def as_text(values: pd.Series) -> pd.Series:
-    """Values as comparable text (dates as yyyy-mm-dd, missing as empty)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        values = values.dt.strftime("%Y-%m-%d")
-    return values.astype("str").fillna("")
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
@@ -301,8 +290,9 @@ def load_list(con: duckdb.DuckDBPyConnection, run: Run, parsed: ParsedList, quar
         removed.assign(change_type="removed"),
     ])
     changes = changes.assign(designation_version_id=changes["list_id"].map(version_of))
-    changes["changed_fields"] = changes["list_id"].map(
-        changed_fields(con, parsed, amended)).where(changes["change_type"] == "amended")
+    pairs = changes[changes["change_type"] == "amended"]
+    changes["changed_fields"] = changes["list_id"].map(changed_fields(con, pairs)).where(
+        changes["change_type"] == "amended")
     insert_frame(con, "designation_changes", pd.DataFrame({
         "change_id": (f"{run.run_id}\x1f{parsed.sha256}\x1f{parsed.authority}\x1f{parsed.list_name}\x1f"
                       + changes["list_id"]).map(
