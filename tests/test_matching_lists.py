@@ -47,8 +47,8 @@ def test_artyom_chayka_finds_chaika_on_the_uk_list_first(index: NameIndex) -> No
 
 
 @pytest.mark.parametrize(("name", "authority", "list_id"), [
-    ("Artyom Chayka", "UK", "16756"), ("Artyom Chayka", "US", "23303"), ("Wladimir Putin", "UK", "14196"),
-    ("Vladimir Poutine", "UK", "14196"), ("Pavel Fradkov", "UK", "16758"),
+    ("Artyom Chayka", "UK", "RUS2387"), ("Artyom Chayka", "US", "23303"), ("Wladimir Putin", "UK", "RUS0251"),
+    ("Vladimir Poutine", "UK", "RUS0251"), ("Pavel Fradkov", "UK", "RUS2389"),
 ])
 def test_true_matches_score_at_or_above_the_recommended_threshold(index: NameIndex, name: str, authority: str,
                                                                    list_id: str) -> None:

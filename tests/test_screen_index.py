@@ -119,7 +119,7 @@ def test_an_unchanged_warehouse_is_not_even_opened(db: Path) -> None:
 
     first = persist.screening_index(db, open_db)
     again = persist.screening_index(db, refuse)
-    assert again.screen("Pavel Fradkov")[0].list_id == first.screen("Pavel Fradkov")[0].list_id == "16758"
+    assert again.screen("Pavel Fradkov")[0].list_id == first.screen("Pavel Fradkov")[0].list_id == "RUS2389"
 
 
 def test_a_changed_warehouse_is_opened_and_its_new_lists_screened(db: Path) -> None:
