@@ -202,7 +202,8 @@ def read_csv(path: Path) -> tuple[LongShape, str | None]:
         if not first.startswith("Report Date:"):
             raise ListFormatError(path, "line 1", f"expected 'Report Date: dd-Mon-yyyy', found {first[:60]!r}")
         try:
-            lines = pd.read_csv(fh, dtype=str, keep_default_na=False, na_values=[])
+            # Empty cells are missing; values are stripped where they are used (most columns are empty).
+            lines = pd.read_csv(fh, dtype=str, keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
             raise ListFormatError(path, "csv", f"malformed UK Sanctions List CSV: {exc}") from exc
     header = [str(c).strip() for c in lines.columns]
@@ -212,7 +213,7 @@ def read_csv(path: Path) -> tuple[LongShape, str | None]:
         raise ListFormatError(path, "line 2", f"header differs from the UK Sanctions List layout: new {new}, "
                                               f"missing {missing}" + ("" if new or missing else ", or in another order"))
     lines.columns = header
-    lines = lines.apply(clean_text)
+    lines["Unique ID"] = clean_text(lines["Unique ID"])
     # Physical line numbers are not kept by the reader; the record number (header = record 0) is.
     lines["source_position"] = (lines.index + 3).astype("int64")
     if lines["Unique ID"].isna().any():
@@ -339,7 +340,7 @@ def parse_non_latin(shape: LongShape) -> pd.DataFrame:
         "non_latin_script": clean_text(raw["Non-latin script type"]),
         "non_latin_language": clean_text(raw["Non-latin script language"]),
         "source_position": pd.NA,
-    })[text.notna()]
+    })[text.notna()].drop_duplicates()
 
 
 def primary_names(names: pd.DataFrame) -> dict[str, str]:
