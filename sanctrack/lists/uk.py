@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 
 import pandas as pd
 
@@ -100,13 +101,23 @@ PROPERTIES = [
 ]
 
 
-def properties_frame(list_ids_: pd.Series, props: pd.Series, values: pd.Series) -> pd.DataFrame:
-    """Property rows with clean values (one fact per row; empty values dropped, duplicates kept once)."""
-    value = clean_text(values.astype("str")).str.replace(r"\s+", " ", regex=True).str.rstrip(".;, ")
-    frame = pd.DataFrame({"authority": AUTHORITY, "list_id": list_ids_.astype("str").values,
-                          "property": props.astype("str").values, "value": value.values})
-    frame = frame[frame["value"].notna() & (frame["value"] != "")]
-    return frame.drop_duplicates().reset_index(drop=True)
+def properties_frame(list_ids_, props, values, packed: re.Pattern | None = None) -> pd.DataFrame:
+    """Property rows with clean values: one fact per row (split by `packed` where given), whitespace runs
+    collapsed, trailing punctuation dropped, empty values left out, duplicates kept once.
+
+    A plain loop: these are tens of thousands of short texts, and pandas string methods cost more here.
+    """
+    rows = set()
+    for list_id, prop, value in zip(list_ids_, props, values):
+        if not isinstance(value, str):
+            continue
+        for part in packed.split(value) if packed else (value,):
+            text = " ".join(part.split()).rstrip(".;, ")
+            if text:
+                rows.add((str(list_id), str(prop), text))
+    frame = pd.DataFrame(sorted(rows), columns=["list_id", "property", "value"], dtype="str")
+    frame.insert(0, "authority", AUTHORITY)
+    return frame
 
 
 def statement_of_reasons(values: pd.Series) -> pd.Series:
@@ -130,11 +141,6 @@ def remarks(values: pd.Series) -> pd.Series:
     text = values.map(lambda v: html.unescape(v) if isinstance(v, str) else v).astype("str")
     text = text.str.replace(r"\s+", " ", regex=True).str.strip()
     return text.mask(text == "")
-
-
-def split_packed(values: pd.Series, sep: str = r"\|") -> pd.Series:
-    """`a|b` (or another separator) as one value per row, keeping the index."""
-    return values.dropna().astype("str").str.split(sep, regex=True).explode().str.strip()
 
 
 # `07/06/1981`, `00/00/1994`, `dd/mm/1972`, `05/1970`, `1994`; the FCDO sometimes keeps a spreadsheet's

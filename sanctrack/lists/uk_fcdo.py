@@ -13,6 +13,7 @@ FCDO does not keep their order, and the CSV cannot tell a repeated name from a r
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -384,18 +385,26 @@ def parse_identifiers(shape: LongShape, facts: pd.DataFrame) -> pd.DataFrame:
 def parse_properties(fields: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """The OFSI Group ID, UN reference, designation source and sanctions imposed (`|`-joined), and the
     facts with no column of their own (gender, phones, ship details…)."""
-    keys = fields["Unique ID"]
-    frames = []
-    for prop, column, sep in (("ofsi_group_id", "OFSI Group ID", None), ("un_reference", "UN Reference Number", None),
-                              ("designation_source", "Designation source", r"\|"),
-                              ("sanctions_imposed", "Sanctions Imposed", r"\|")):
-        values = clean_text(fields[column].astype("str"))
-        values = uk.split_packed(values, sep) if sep else values.dropna()
-        frames.append(uk.properties_frame(keys[values.index], pd.Series(prop, index=values.index), values))
+    def long(pairs) -> tuple[list, list, list]:
+        keys, props, values = [], [], []
+        for prop, column in pairs:
+            present = fields[column].dropna()
+            keys += fields.loc[present.index, "Unique ID"].tolist()
+            props += [prop] * len(present)
+            values += present.astype("str").tolist()
+        return keys, props, values
+
     by_field = {csv: prop for _, csv, _, prop in uk.PROPERTIES}
     chosen = facts[facts["field"].isin(set(by_field))]
-    frames.append(uk.properties_frame(chosen["list_id"], chosen["field"].map(by_field), chosen["value"]))
-    return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+    keys, props, values = long((("ofsi_group_id", "OFSI Group ID"), ("un_reference", "UN Reference Number")))
+    frames = [
+        uk.properties_frame(keys + chosen["list_id"].tolist(), props + chosen["field"].map(by_field).tolist(),
+                            values + chosen["value"].tolist()),
+        # `|` joins the several sources and sanctions of one designation.
+        uk.properties_frame(*long((("designation_source", "Designation source"),
+                                   ("sanctions_imposed", "Sanctions Imposed"))), packed=re.compile(r"\|")),
+    ]
+    return pd.concat(frames, ignore_index=True)
 
 
 def parse_uk_fcdo(path: Path, fmt: str) -> ParsedList:

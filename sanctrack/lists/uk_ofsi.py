@@ -46,6 +46,7 @@ HEADER = [
 ALIAS_RANK = {"primary": 0, "primary_variation": 1, "aka": 2, "fka": 3}
 # Packed multi-values: `(1) D00000897 (2) D00004262`.
 _PACKED = r"\s*\(\d{1,2}\)\s*"
+_PACKED_RE = re.compile(_PACKED)
 FIRST_ROW_OFFSET = 3  # spreadsheet row of the first data row (1-based, after the date row and the header)
 
 
@@ -240,22 +241,23 @@ def parse_identifiers(rows: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
 
 
 def parse_properties(rows: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
-    """Facts with no column of their own: the OFSI Group ID, the UN reference, gender, phones, ship details…"""
-    keys = info["list_id"]
-    sub_fields = {"un_reference": info["un_reference"], **{prop: info[prop] for prop in PROPERTY_KEYS.values()}}
-    long = [pd.DataFrame({"list_id": keys.values, "property": "ofsi_group_id", "value": info.index.astype("str")})]
-    for prop, values in sub_fields.items():
-        present = values.dropna()
-        long.append(pd.DataFrame({"list_id": keys[present.index].values, "property": prop, "value": present.values}))
+    """Facts with no column of their own: the OFSI Group ID, the UN reference, gender, phones, ship details…
+
+    Packed values (`(1) a (2) b`) are one fact each.
+    """
+    keys, props, values = [], [], []
+    for prop, column in (("ofsi_group_id", pd.Series(info.index, index=info.index)),
+                         ("un_reference", info["un_reference"]), *((p, info[p]) for p in PROPERTY_KEYS.values())):
+        present = column.dropna()
+        keys += info.loc[present.index, "list_id"].tolist()
+        props += [prop] * len(present)
+        values += present.astype("str").tolist()
     for column in sorted(PROPERTY_COLUMNS):
         present = rows[["list_id", column]].dropna().drop_duplicates()
-        long.append(pd.DataFrame({"list_id": present["list_id"].values, "property": PROPERTY_KEYS[column],
-                                  "value": present[column].values}))
-    facts = pd.concat(long, ignore_index=True)
-    # Packed values, `(1) a (2) b`: one row each.
-    facts["value"] = facts["value"].astype("str").str.replace(rf"^{_PACKED}", "", regex=True).str.split(_PACKED, regex=True)
-    facts = facts.explode("value")
-    return uk.properties_frame(facts["list_id"], facts["property"], facts["value"])
+        keys += present["list_id"].tolist()
+        props += [PROPERTY_KEYS[column]] * len(present)
+        values += present[column].tolist()
+    return uk.properties_frame(keys, props, values, packed=_PACKED_RE)
 
 
 def parse_addresses(rows: pd.DataFrame) -> pd.DataFrame:
