@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sanctrack.lists import uk
+from sanctrack.lists.limits import check_csv_shape
 from sanctrack.lists.model import (
     ListFormatError, ParsedList, clean_text, join_columns, map_vocabulary, parse_dates, sha256_of,
 )
@@ -198,6 +199,7 @@ def read_xml(path: Path) -> tuple[LongShape, str | None]:
 
 def read_csv(path: Path) -> tuple[LongShape, str | None]:
     """The CSV file in the long shape, and its Report Date; the header must be the published one."""
+    check_csv_shape(path, max_columns=len(CSV_HEADER))  # within bounds before pandas reads it (limits.py)
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         first = fh.readline().strip().strip('",')
         if not first.startswith("Report Date:"):
