@@ -25,7 +25,7 @@ import pytest
 from sanctrack.flows.lists import run_lists
 from sanctrack.lists import ParsedList, parse_list
 from sanctrack.lists.validate import validate_parsed
-from sanctrack.warehouse.db import MIGRATIONS_DIR, apply_views, migrate, transaction
+from sanctrack.warehouse.db import CONNECTION_CONFIG, MIGRATIONS_DIR, apply_views, migrate, transaction
 from sanctrack.warehouse.lists import ListLoadRefused, load_list
 from sanctrack.warehouse.runs import Run
 from tests.helpers import query, table_fingerprints
@@ -61,7 +61,7 @@ def migrated_template() -> bytes:
     """An empty warehouse file, migrated and with its views, made once: copying it is cheaper than migrating."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "template.duckdb"
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config=CONNECTION_CONFIG)
         migrate(con)
         apply_views(con)
         con.close()
@@ -73,7 +73,7 @@ def empty_warehouse() -> duckdb.DuckDBPyConnection:
     fd, name = tempfile.mkstemp(suffix=".duckdb")
     os.close(fd)
     Path(name).write_bytes(migrated_template())
-    con = duckdb.connect(name)
+    con = duckdb.connect(name, config=CONNECTION_CONFIG)
     os.unlink(name)  # the open connection keeps the file; nothing is left behind
     return con
 
@@ -377,7 +377,7 @@ def test_a_delta_that_does_not_follow_the_loaded_version_is_refused(sdn_versions
 # --- a warehouse made before the UK became one list --------------------------------------------------
 
 def test_migration_rekeys_conlist_rows_by_unique_id(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con = duckdb.connect(str(tmp_path / "old.duckdb"), config=CONNECTION_CONFIG)
     for path in sorted(MIGRATIONS_DIR.glob("00[123]_*.sql")):
         con.execute(path.read_text())
     con.execute("create table schema_migrations (version integer primary key, name varchar not null, "
@@ -397,7 +397,7 @@ def test_migration_rekeys_conlist_rows_by_unique_id(tmp_path: Path) -> None:
     con.execute("insert into list_versions values ('UK', 'OFSI Consolidated List', 's1', 'uk_ofsi_xlsx', 'f', "
                 "'2025-04-10', 5, 5, 0, 0, 0, 0, 'r', now())")
     con.close()
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con = duckdb.connect(str(tmp_path / "old.duckdb"), config=CONNECTION_CONFIG)
     migrate(con)
     keys = con.execute("select designation_version_id, list_name, list_id, list_ref from designations "
                        "order by designation_version_id").fetchall()
