@@ -16,15 +16,27 @@ from pathlib import Path
 from sanctrack.flows.lists import run_lists
 from sanctrack.settings import REPO_ROOT
 
-# Oldest first within each list, so history moves forward; the truncated EU file is expected to fail.
+# Oldest first within each list, so history moves forward (the UK ConList, then the FCDO list that
+# replaced it; the OFAC SDN list, then its deltas; the Consolidated list in its two XML layouts); the
+# truncated EU file is expected to fail. The CSV and the XML of one FCDO date are both loaded: the
+# second of them changes nothing.
 SHIPPED = [
     "uk-ofsi-conlist/ConList_2022-05-04.xlsx",
     "uk-ofsi-conlist/ConList_2025-04-10.xlsx",
     "uk-ofsi-conlist/ConList_2025-04-14.xlsx",
+    "uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-07.xml",
+    "uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-07.csv",
+    "uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-22.csv",
+    "uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-22.xml",
     "us-ofac/sdn-2021-07",
     "us-ofac/sdn_2024-02-20.csv",
     "us-ofac/sdn_2024-02-23.csv",
+    "us-ofac/delta/SDN_DELTA_2025-01-13.xml",
+    "us-ofac/delta/SDN_DELTA_2025-02-11.xml",
+    "us-ofac/delta/SDN_DELTA_2025-02-13.xml",
     "us-ofac/consolidated_2022-03-24.xml",
+    "us-ofac/CONS_ENHANCED_2024-07-03.xml",
+    "us-ofac/CONS_ENHANCED_2026-01-08.xml",
     "un-sc/UN_consolidated_2026-02-27.xml",
     "eu-fsf/FSF_xml_1_1_2022-03-18_cut-to-complete-entities.xml",
     "eu-fsf/FSF_xml_1_1_2022-03-18_truncated.xml",

@@ -114,18 +114,22 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
         sys.exit(1)
 
 
-LIST_FORMATS = ("uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
+LIST_FORMATS = ("uk_fcdo_xml", "uk_fcdo_csv", "uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_enhanced_xml", "ofac_delta_xml",
+                "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
 
 
 @run.command("lists", epilog=_examples(
     "sanctrack run lists",
     "sanctrack run lists ../shared/data/lists/uk-ofsi-conlist/ConList_2025-04-14.xlsx",
+    "sanctrack run lists ../shared/data/lists/uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-07.xml",
+    "sanctrack run lists us_ofac_sdn ../shared/data/lists/us-ofac/delta/SDN_DELTA_2025-01-13.xml",
     "sanctrack run lists un_sc https://example.org/consolidated.xml --format un_xml",
 ))
 @click.argument("sources", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default=None,
               help="Read every given source in this format (default: detected from the content).")
-@click.option("--force", is_flag=True, help="Load a list that shrank beyond --max-shrink, or an older version.")
+@click.option("--force", is_flag=True,
+              help="Load a list that shrank beyond --max-shrink (a version older than the loaded one is always refused).")
 @click.option("--max-shrink", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Refuse a list with this share fewer designations than its loaded version.")
 @click.pass_obj
@@ -134,8 +138,10 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
 
     With no SOURCES, every configured official source is downloaded (conditionally). Each source is
     fetched, parsed, validated and loaded in its own transaction, keeping history (valid_from/valid_to)
-    and recording added, amended and removed designations in designation_changes. A source that fails
-    is reported and leaves what was loaded before as it was; the other sources still load.
+    and recording added, amended and removed designations in designation_changes. Versions load in
+    publication order: a file older than the loaded version of its list is refused (--force or not),
+    and an OFAC delta file applies only on top of the version it follows. A source that fails is
+    reported and leaves what was loaded before as it was; the other sources still load.
     """
     _prepare_prefect()
     from sanctrack.flows.lists import lists_flow

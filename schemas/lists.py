@@ -1,5 +1,5 @@
 """Contracts of the official-lists side: designations and their names, identifiers, addresses,
-birth dates and nationalities, each keyed by (authority, list_id)."""
+birth dates, nationalities and other properties, each keyed by (authority, list_id)."""
 
 from __future__ import annotations
 
@@ -104,6 +104,13 @@ class NationalityFrame(DesignationKey):
     country: Series[str] = pa.Field(str_length={"min_value": 1})
 
 
+class PropertyFrame(DesignationKey):
+    """A fact with no column of its own: a list membership, a sanction imposed, a gender, a website..."""
+
+    property: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
+    value: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "designations": DesignationFrame,
     "names": NameFrame,
@@ -111,4 +118,5 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "addresses": AddressFrame,
     "birth_dates": BirthDateFrame,
     "nationalities": NationalityFrame,
+    "properties": PropertyFrame,
 }

@@ -85,10 +85,10 @@ def test_mentions_link_to_designations_on_every_list(db: Path) -> None:
                                           ("Mikhail Efimov", "person", "UK")])
     assert refresh_mention_links(con) == len(links(con)) > 0
     rows = links(con)
-    assert ("doc1-m0", "UK", "16758", 1, "listed") in rows
+    assert ("doc1-m0", "UK", "RUS2389", 1, "listed") in rows
     # OFAC gives no listing date, and this fixture no publication date (valid_from is the load date).
     assert ("doc1-m1", "US", "23303", 1, "unknown") in rows
-    assert {r[2] for r in rows if r[0] == "doc1-m2"} == {"16755", "43196"}
+    assert {r[2] for r in rows if r[0] == "doc1-m2"} == {"RUS2386", "43196"}
     assert not [r for r in rows if r[0] == "doc1-m3"]  # below the threshold: no link
     evidence = json.loads(con.execute(
         "select evidence from mention_links where mention_id = 'doc1-m1'").fetchone()[0])
@@ -116,7 +116,7 @@ def test_announced_before_listing_shows_in_one_query(db: Path) -> None:
     add_mentions(con, date(2025, 2, 1), [("Pavel Fradkov", "person", "UK")])
     refresh_mention_links(con)
     rows = con.execute("select mention_name, authority, list_id, listed_on from mentions_not_yet_listed").fetchall()
-    assert rows == [("Pavel Fradkov", "UK", "16758", date(2025, 2, 14))]
+    assert rows == [("Pavel Fradkov", "UK", "RUS2389", date(2025, 2, 14))]
     con.close()
 
 
@@ -132,7 +132,7 @@ def test_a_removed_designation_is_delisted_after_its_removal(db: Path, tmp_path:
     add_mentions(con, date(2025, 5, 1), [("Pavel Fradkov", "person", "UK")])
     refresh_mention_links(con)
     row = con.execute("select list_id, status_on_document_date, delisted_on from mention_links").fetchone()
-    assert row == ("16758", "delisted", date(2025, 4, 20))
+    assert row == ("RUS2389", "delisted", date(2025, 4, 20))
     con.close()
 
 

@@ -132,6 +132,6 @@ def test_a_failed_download_does_not_stop_the_other_sources(server: str, tmp_path
 
 def test_no_arguments_means_the_configured_official_sources() -> None:
     sources = resolve_sources([])
-    assert {s.name for s in sources} == {"uk_ofsi", "us_ofac_sdn", "us_ofac_consolidated", "un_sc", "eu_fsf"}
+    assert {s.name for s in sources} == {"uk_fcdo", "us_ofac_sdn", "us_ofac_consolidated", "un_sc", "eu_fsf"}
     assert all(s.is_url and s.fmt for s in sources)
     assert resolve_sources(["un_sc"])[0].location.startswith("https://scsanctions.un.org/")

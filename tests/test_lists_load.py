@@ -46,7 +46,7 @@ def test_first_load_records_every_designation_as_added(db: Path) -> None:
     result = run_lists([str(UK)], db)
     assert result["status"] == "succeeded"
     assert [c[:2] for c in changes(db, result["run_id"])] == [
-        ("13636", "added"), ("16755", "added"), ("16758", "added")]
+        ("DPR0100", "added"), ("RUS2386", "added"), ("RUS2389", "added")]
     assert query(db, "select count(*), count(*) filter (where is_current) from designations") == [(3, 3)]
     assert query(db, "select count(*) from designation_names") == [(5,)]
 
@@ -72,8 +72,8 @@ def test_an_amendment_closes_the_old_version_and_says_what_changed(db: Path, tmp
     run_lists([str(UK)], db)
     later = uk_variant(tmp_path, "later.csv", "20/04/2025", ("654321", "999999"))
     result = run_lists([str(later)], db)
-    assert changes(db, result["run_id"]) == [("16758", "amended", "identifiers")]
-    versions = query(db, "select valid_from, valid_to, is_current from designations where list_id = '16758' "
+    assert changes(db, result["run_id"]) == [("RUS2389", "amended", "identifiers")]
+    versions = query(db, "select valid_from, valid_to, is_current from designations where list_id = 'RUS2389' "
                          "order by valid_from")
     assert [(str(a), str(b), c) for a, b, c in versions] == [
         ("2025-04-14", "2025-04-20", False), ("2025-04-20", "None", True)]
@@ -87,8 +87,8 @@ def test_the_as_of_macro_answers_for_each_version(db: Path, tmp_path: Path) -> N
     on = {day: query(db, f"select list_id, valid_from from designations_as_of(date '{day}') order by list_id")
           for day in ("2025-04-13", "2025-04-15", "2025-04-20")}
     assert on["2025-04-13"] == []  # before the first loaded version: history starts there
-    assert [r[0] for r in on["2025-04-15"]] == ["13636", "16755", "16758"]
-    assert [(r[0], str(r[1])) for r in on["2025-04-20"]] == [("16755", "2025-04-14"), ("16758", "2025-04-20")]
+    assert [r[0] for r in on["2025-04-15"]] == ["DPR0100", "RUS2386", "RUS2389"]
+    assert [(r[0], str(r[1])) for r in on["2025-04-20"]] == [("RUS2386", "2025-04-14"), ("RUS2389", "2025-04-20")]
 
 
 def test_a_list_shrinking_too_much_is_refused_and_leaves_the_warehouse_as_it_was(db: Path, tmp_path: Path) -> None:
@@ -107,8 +107,8 @@ def test_force_loads_a_shrunk_list_and_records_the_removal(db: Path, tmp_path: P
     shrunk = uk_variant(tmp_path, "shrunk.csv", "20/04/2025")
     drop_group(shrunk, "13636")
     result = run_lists([str(shrunk)], db, force=True)
-    assert changes(db, result["run_id"]) == [("13636", "removed", None)]
-    assert query(db, "select is_current, cast(valid_to as varchar) from designations where list_id = '13636'") == [
+    assert changes(db, result["run_id"]) == [("DPR0100", "removed", None)]
+    assert query(db, "select is_current, cast(valid_to as varchar) from designations where list_id = 'DPR0100'") == [
         (False, "2025-04-20")]
 
 
@@ -148,12 +148,13 @@ def test_rows_failing_the_contract_go_to_quarantine_with_reasons(db: Path, tmp_p
     odd = uk_variant(tmp_path, "odd.csv", "14/04/2025", (",Ship,", ",Spaceship,"))
     result = run_lists([str(odd)], db)
     rows = query(db, "select target_table, check_name, column_name, source_location from quarantine order by all")
-    # The failing designation, then its child rows (name, IMO number, birth date) as orphans.
-    assert rows[0] == ("list_birth_dates", "designation_quarantined", "list_id", f"{odd}:UK 13636")
+    # The failing designation, then its child rows (name, IMO number, birth date, the OFSI Group ID, flag and
+    # type of ship) as orphans.
+    assert rows[0] == ("list_birth_dates", "designation_quarantined", "list_id", f"{odd}:UK DPR0100")
     # The unknown type maps to no type (with a warning), which the contract refuses.
-    assert ("list_designations", "not_nullable", "entity_type", f"{odd}:UK 13636@7") in rows
-    assert result["sources"][0]["quarantined"] == len(rows) == 4
-    assert query(db, "select count(*) from designations where list_id = '13636'") == [(0,)]
+    assert ("list_designations", "not_nullable", "entity_type", f"{odd}:UK DPR0100@7") in rows
+    assert result["sources"][0]["quarantined"] == len(rows) == 7
+    assert query(db, "select count(*) from designations where list_id = 'DPR0100'") == [(0,)]
 
 
 def test_every_format_loads(db: Path) -> None:
@@ -162,7 +163,7 @@ def test_every_format_loads(db: Path) -> None:
     assert result["status"] == "succeeded", result["errors"]
     assert query(db, "select authority, list_name, count(*) from designations group by all order by all") == [
         ("EU", "EU Consolidated Financial Sanctions List", 4),
-        ("UK", "OFSI Consolidated List", 3),
+        ("UK", "UK Sanctions List", 3),
         ("UN", "UN Security Council Consolidated List", 5),
         ("US", "OFAC Consolidated (non-SDN) List", 5),
         ("US", "OFAC SDN List", 5),
@@ -173,11 +174,11 @@ def test_rosatom_linked_view_keeps_the_list_evidence(db: Path) -> None:
     run_lists([str(UK), str(FIXTURES / "ofac_set"), str(FIXTURES / "eu_fsf_5.xml")], db)
     rows = query(db, "select authority, list_id, evidence_type from rosatom_linked where source = 'list' "
                      "order by all")
-    assert ("UK", "16755", "parent_company") in rows
-    assert ("UK", "16755", "name") in rows
+    assert ("UK", "RUS2386", "parent_company") in rows
+    assert ("UK", "RUS2386", "name") in rows
     assert ("US", "43196", "name") in rows and ("US", "43196", "remarks") in rows
     assert ("EU", "7000", "name") in rows and ("EU", "7000", "alias") in rows
-    assert not [r for r in rows if r[1] == "16758"]
+    assert not [r for r in rows if r[1] == "RUS2389"]
 
 
 # --- the real files ------------------------------------------------------------------------------
@@ -209,7 +210,8 @@ def test_real_uk_0410_to_0414_is_two_added_three_amended(real_db: dict) -> None:
     assert change_counts(real_db["db"], run_id, "UK") == {"added": 2, "amended": 3}
     assert query(real_db["db"], "select list_id, change_type from designation_changes where run_id = ? and "
                                 "authority = 'UK' order by list_id", [run_id]) == [
-        ("16201", "amended"), ("16413", "amended"), ("16849", "amended"), ("16856", "added"), ("16857", "added")]
+        ("GAC0075", "amended"), ("IRN0242", "added"), ("IRN0243", "added"), ("RUS1980", "amended"),
+        ("RUS2086", "amended")]
 
 
 @pytest.mark.shared_data
@@ -241,7 +243,11 @@ def test_real_seed_article_designations_are_queryable_by_reference(real_db: dict
                                 "and is_current order by list_ref desc")
     assert [(r[0], r[2], r[3]) for r in rows] == [(ref, True, "2025-02-14") for ref in
                                                   ("RUS2389", "RUS2388", "RUS2387", "RUS2386", "RUS2385")]
-    assert [r[1] for r in rows[:3]] == ["16758", "16757", "16756"]
+    # Keyed by the Unique ID; the OFSI Group ID stays a fact of each.
+    groups = query(real_db["db"], "select p.list_id, p.value from designation_properties p join designations d "
+                                  "using (designation_version_id) where d.is_current and p.property = 'ofsi_group_id' "
+                                  "and p.list_id in ('RUS2389', 'RUS2388', 'RUS2387') order by p.list_id desc")
+    assert groups == [("RUS2389", "16758"), ("RUS2388", "16757"), ("RUS2387", "16756")]
 
 
 @pytest.mark.shared_data
@@ -249,7 +255,10 @@ def test_real_rosatom_linked_view_covers_the_parent_company_designations(real_db
     rows = query(real_db["db"], "select list_ref from rosatom_linked where authority = 'UK' "
                                 "and evidence_type = 'parent_company'")
     assert len(rows) == 11
-    linked = {r[0] for r in query(real_db["db"], "select list_id from rosatom_linked where authority = 'UK'")}
+    linked = {r[0] for r in query(real_db["db"], "select p.value from rosatom_linked r join designation_properties p "
+                                                 "using (authority, list_id) join designations d using "
+                                                 "(designation_version_id) where r.authority = 'UK' and d.is_current "
+                                                 "and p.property = 'ofsi_group_id'")}
     derived = pd.read_csv(real_db["lists"] / "rosatom-mentions-derived.csv", dtype=str)
     assert linked == set(derived.loc[derived["source_list"] == "UK_OFSI_ConList", "group_id_or_ent_num"])
     refs = {r[0] for r in query(real_db["db"], "select list_ref from rosatom_linked where authority = 'UK'")}

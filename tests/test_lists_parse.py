@@ -55,6 +55,10 @@ def uk_xlsx(tmp_path: Path) -> Path:
     ("ofac_consolidated_5.xml", "ofac_xml"),
     ("un_5.xml", "un_xml"),
     ("eu_fsf_5.xml", "eu_fsf_xml"),
+    ("uk_fcdo_5.xml", "uk_fcdo_xml"),
+    ("uk_fcdo_5.csv", "uk_fcdo_csv"),
+    ("ofac_enhanced_2024-07-03.xml", "ofac_enhanced_xml"),
+    ("ofac_delta_2025-01-13.xml", "ofac_delta_xml"),
 ])
 def test_format_is_detected_from_content(name: str, fmt: str) -> None:
     assert detect_format(FIXTURES / name) == fmt
@@ -89,20 +93,50 @@ def test_uk_rows_sharing_a_group_id_are_one_designation() -> None:
     assert parsed.published_on.isoformat() == "2025-04-14"
     assert len(parsed.names) == 5
     assert parsed.designations.set_index("list_id")["entity_type"].to_dict() == {
-        "16758": "person", "16755": "organisation", "13636": "vessel"}
+        "RUS2389": "person", "RUS2386": "organisation", "DPR0100": "vessel"}
 
 
 def test_uk_sub_fields_of_other_information_are_extracted() -> None:
     d = parse_list(FIXTURES / "uk_conlist_5rows.csv").designations.set_index("list_id")
-    assert d.loc["16758", "list_ref"] == "RUS2389"
-    assert d.loc["16755", "parent_company"] == "Rosatom"
-    assert d.loc["16758", "statement_of_reasons"].startswith("Pavel Mikhailovich FRADKOV is an involved person")
-    assert d.loc["16758", "primary_name"] == "Pavel Mikhailovich FRADKOV"
+    assert d.loc["RUS2389", "list_ref"] == "RUS2389"
+    assert d.loc["RUS2386", "parent_company"] == "Rosatom"
+    assert d.loc["RUS2389", "statement_of_reasons"].startswith("Pavel Mikhailovich FRADKOV is an involved person")
+    assert d.loc["RUS2389", "primary_name"] == "Pavel Mikhailovich FRADKOV"
+
+
+def test_uk_keys_are_unique_ids_and_sub_fields_with_a_home_leave_the_remarks() -> None:
+    parsed = parse_list(FIXTURES / "uk_conlist_5rows.csv")
+    assert parsed.list_name == "UK Sanctions List"
+    d = parsed.designations.set_index("list_id")
+    assert pd.isna(d.loc["RUS2389", "remarks"])  # reference, statement of reasons and gender: all have a home
+    props = set(zip(parsed.properties["list_id"], parsed.properties["property"], parsed.properties["value"]))
+    assert {("RUS2389", "ofsi_group_id", "16758"), ("RUS2389", "gender", "Male"), ("RUS2389", "position", "Director"),
+            ("DPR0100", "ship_flag", "North Korea"), ("RUS2386", "type_of_entity", "Limited Liability Company")} <= props
+
+
+def test_uk_other_information_keeps_its_free_text_and_unknown_sub_fields() -> None:
+    from sanctrack.lists.uk_ofsi import split_other_information
+
+    parts = split_other_information("(UK Sanctions List Ref):AQD0013. (UN Ref):QDe.104. Review concluded. "
+                                    "(Fax):+1 234 (Gender):Male")
+    assert parts["unique_id"] == "AQD0013" and parts["un_reference"] == "QDe.104" and parts["gender"] == "Male"
+    assert " ".join(parts["remarks"].split()) == "Review concluded. (Fax):+1 234"
+
+
+def test_a_uk_unique_id_given_to_two_entries_keys_both_by_their_group_ids(tmp_path: Path,
+                                                                           caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "shared_ref.csv"
+    path.write_text((FIXTURES / "uk_conlist_5rows.csv").read_text(encoding="utf-8").replace("RUS2386", "RUS2389"),
+                    encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        parsed = parse_list(path)
+    assert sorted(parsed.designations["list_id"]) == ["DPR0100", "OFSI-16755", "OFSI-16758"]
+    assert "UK Unique IDs given to several entries" in caplog.text and "RUS2389" in caplog.text
 
 
 def test_uk_names_keep_alias_type_quality_and_non_latin_script() -> None:
     names = parse_list(FIXTURES / "uk_conlist_5rows.csv").names
-    fradkov = names[names["list_id"] == "16758"].iloc[0]
+    fradkov = names[names["list_id"] == "RUS2389"].iloc[0]
     assert (fradkov["alias_type"], fradkov["name_non_latin"], fradkov["non_latin_script"]) == (
         "primary", "ФРАДКОВ Павел Михайлович", "Cyrillic")
     assert names[names["full_name"] == "RUSATOM ADDITIVE TECHNOLOGIES"]["alias_quality"].tolist() == ["good"]
@@ -110,14 +144,14 @@ def test_uk_names_keep_alias_type_quality_and_non_latin_script() -> None:
 
 def test_uk_packed_passports_and_ship_imo_become_identifiers() -> None:
     ids = parse_list(FIXTURES / "uk_conlist_5rows.csv").identifiers
-    assert sorted(ids[ids["list_id"] == "16758"]["id_number"]) == ["123456", "654321"]
+    assert sorted(ids[ids["list_id"] == "RUS2389"]["id_number"]) == ["123456", "654321"]
     assert ids[ids["id_type"] == "imo"]["id_number"].tolist() == ["7408873"]
 
 
 def test_partial_birth_dates_stay_partial() -> None:
     dates = parse_list(FIXTURES / "uk_conlist_5rows.csv").birth_dates.set_index("list_id")["birth_date"]
-    assert dates["16758"] == "1981-06-07"
-    assert dates["13636"] == "1994"
+    assert dates["RUS2389"] == "1981-06-07"
+    assert dates["DPR0100"] == "1994"
 
 
 def test_uk_xlsx_and_csv_of_the_same_list_parse_the_same(uk_xlsx: Path) -> None:
@@ -132,6 +166,115 @@ def test_a_new_uk_column_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "changed.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ListFormatError, match=r"row 2: header differs.*Group Identifier"):
+        parse_list(path)
+
+
+# --- UK FCDO UK Sanctions List -------------------------------------------------------------------
+
+FCDO_XML, FCDO_CSV = FIXTURES / "uk_fcdo_5.xml", FIXTURES / "uk_fcdo_5.csv"
+
+
+def test_fcdo_csv_and_xml_of_one_day_give_identical_designations() -> None:
+    xml, csv = parse_list(FCDO_XML), parse_list(FCDO_CSV)
+    assert (xml.format, csv.format) == ("uk_fcdo_xml", "uk_fcdo_csv")
+    assert xml.published_on.isoformat() == csv.published_on.isoformat() == "2026-08-22"
+    for table, frame in xml.tables().items():
+        columns = [c for c in frame.columns if c != "source_position"]
+        a = frame[columns].sort_values(columns).reset_index(drop=True)
+        b = csv.tables()[table][columns].sort_values(columns).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, obj=table)
+
+
+def test_fcdo_designations_are_keyed_by_unique_id_with_the_ofsi_group_id_kept() -> None:
+    parsed = parse_list(FCDO_XML)
+    d = parsed.designations.set_index("list_id")
+    assert d["entity_type"].to_dict() == {"RUS2389": "person", "RUS2386": "organisation", "DPR0100": "vessel",
+                                          "AQD0013": "organisation", "GHR0094": "person"}
+    assert d.loc["RUS2389", "list_ref"] == "RUS2389" and d.loc["RUS2389", "regimes"] == "Russia"
+    assert (d.loc["RUS2389", "listed_on"], d.loc["RUS2389", "last_updated"]) == (
+        pd.Timestamp("2025-02-14"), pd.Timestamp("2025-04-09"))
+    groups = parsed.properties[parsed.properties["property"] == "ofsi_group_id"].set_index("list_id")["value"]
+    assert groups["RUS2389"] == "16758"
+    assert parsed.former_ids.set_index("list_id").loc["GHR0094", "former_list_id"] == "OFSI-15878"
+
+
+def test_fcdo_name_types_in_every_spelling_and_nameless_entries() -> None:
+    names = parse_list(FCDO_XML).names
+    by_name = names.set_index("full_name")
+    assert by_name.loc["Pavel Mikhaylovich FRADKOV", "alias_type"] == "primary_variation"  # `Primary name variation`
+    assert tuple(by_name.loc["AL HARAMAIN", ["alias_type", "alias_quality"]]) == ("aka", "low")  # `ALias`
+    assert tuple(by_name.loc["RUSATOM ADDITIVE TECHNOLOGIES", ["alias_type", "alias_quality"]]) == ("aka", "good")
+    # The Name entry with no name part is left out; the non-Latin name is a name of its own.
+    assert names[names["list_id"] == "AQD0013"]["full_name"].tolist() == ["AL-HARAMAIN FOUNDATION (PAKISTAN)",
+                                                                          "AL HARAMAIN"]
+    cyrillic = by_name.loc["Павел Михайлович Фрадков"]
+    assert (cyrillic["name_non_latin"], cyrillic["non_latin_script"]) == ("Павел Михайлович Фрадков", "Cyrillic")
+
+
+def test_fcdo_partial_birth_dates_stay_partial_and_entities_are_read() -> None:
+    parsed = parse_list(FCDO_CSV)
+    dates = parsed.birth_dates.set_index("raw_value")["birth_date"].to_dict()
+    assert dates == {"07/06/1981": "1981-06-07", "00/00/1975": "1975", "dd/mm/1972": "1972"}  # `'00/00/1975` too
+    d = parsed.designations.set_index("list_id")
+    assert d.loc["RUS2389", "statement_of_reasons"].startswith('Pavel Mikhailovich FRADKOV, hereafter "FRADKOV", is')
+    assert pd.isna(d.loc["DPR0100", "statement_of_reasons"])  # a UN designation's is a lone line break
+    props = parsed.properties.groupby("list_id").apply(lambda g: sorted(zip(g["property"], g["value"])))
+    assert ("designation_source", "UK") in props["AQD0013"] and ("designation_source", "UN") in props["AQD0013"]
+    assert ("sanctions_imposed", "Prohibition of port entry") in props["DPR0100"]
+    ids = parsed.identifiers.set_index("id_type")
+    assert ids.loc["imo", "id_number"] == "7408873" and ids.loc["passport", "details"] == "Russian passport"
+
+
+def test_fcdo_csv_with_another_header_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "changed.csv"
+    path.write_text(FCDO_CSV.read_text(encoding="utf-8").replace(",Gender,", ",Sex,", 1), encoding="utf-8")
+    with pytest.raises(ListFormatError, match=r"changed.csv: line 2: header differs.*new \['Sex'\]"):
+        parse_list(path)
+
+
+def test_an_unknown_fcdo_element_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "new.xml"
+    path.write_text(FCDO_XML.read_text(encoding="utf-8").replace("<RegimeName>", "<Colour>red</Colour><RegimeName>", 1),
+                    encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        parse_list(path)
+    assert "elements this parser does not read: {'Colour': 1}" in caplog.text
+
+
+# --- OFAC enhanced XML and delta files ------------------------------------------------------------
+
+def test_ofac_enhanced_reads_names_translations_features_and_lists() -> None:
+    parsed = parse_list(FIXTURES / "ofac_enhanced_2026-01-08.xml")
+    assert (parsed.list_name, parsed.published_on.isoformat(), parsed.kind) == (
+        "OFAC Consolidated (non-SDN) List", "2026-01-08", "full")
+    d = parsed.designations.set_index("list_id")
+    assert d.loc["17016", "regimes"] == "RUSSIA-EO14024; UKRAINE-EO13662"
+    assert d.loc["17016", "listed_on"] == pd.Timestamp("2014-07-16")  # the earliest list publication
+    names = parsed.names.set_index("full_name")
+    assert names.loc["GAZPROMBANK JOINT STOCK COMPANY", "name_non_latin"] == "ГАЗПРОМБАНК"
+    assert tuple(names.loc["GAZPROMBANK OAO", ["alias_type", "alias_quality"]]) == ("fka", "strong")
+    dates = parsed.birth_dates.set_index("raw_value")
+    assert dates.loc["12 Feb 1951", "birth_date"] == "1951-02-12"
+    assert (pd.isna(dates.loc["circa 1950", "birth_date"]), dates.loc["circa 1950", "year_from"],
+            dates.loc["circa 1950", "year_to"], dates.loc["circa 1950", "is_approximate"]) == (True, 1949, 1951, True)
+    props = set(zip(parsed.properties["list_id"], parsed.properties["property"], parsed.properties["value"]))
+    assert ("17016", "sanctions_list", "SDN List (2024-11-21)") in props
+    assert ("17016", "relationship", "Owned or Controlled By: VTB BANK (17013)") in props
+    assert ("17016", "listing_date_eo_14024_directive_2", "24 Feb 2022") in props
+    ids = parsed.identifiers.set_index("id_number")
+    assert ids.loc["GAZPRUMM", "id_type"] == "swift_bic"
+
+
+def test_ofac_delta_entities_carry_their_action() -> None:
+    parsed = parse_list(FIXTURES / "ofac_delta_2025-01-13.xml")
+    assert (parsed.kind, parsed.list_name, parsed.published_on.isoformat()) == ("delta", "OFAC SDN List", "2025-01-13")
+    assert dict(zip(parsed.actions["list_id"], parsed.actions["action"])) == {"90001": "add", "36": "remove"}
+
+
+def test_a_delta_entity_without_an_action_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "delta.xml"
+    path.write_text((FIXTURES / "ofac_delta_2025-01-13.xml").read_text().replace(' action="remove"', ""))
+    with pytest.raises(ListFormatError, match="1 without one"):
         parse_list(path)
 
 
@@ -286,7 +429,7 @@ def test_content_hash_changes_when_a_child_fact_changes(tmp_path: Path) -> None:
                     encoding="utf-8")
     before = parse_list(FIXTURES / "uk_conlist_5rows.csv").designations.set_index("list_id")["content_hash"]
     after = parse_list(path).designations.set_index("list_id")["content_hash"]
-    assert (before != after).to_dict() == {"16758": True, "16755": False, "13636": False}
+    assert (before != after).to_dict() == {"RUS2389": True, "RUS2386": False, "DPR0100": False}
 
 
 def test_unknown_entity_type_warns_and_is_quarantined(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -297,13 +440,15 @@ def test_unknown_entity_type_warns_and_is_quarantined(tmp_path: Path, caplog: py
         parsed = parse_list(path)
     assert "unknown UK entity_type value(s): ['Spaceship']" in caplog.text
     valid, quarantined = validate_parsed(parsed)
-    assert "13636" not in set(valid.designations["list_id"])
+    assert "DPR0100" not in set(valid.designations["list_id"])
     row = quarantined[quarantined["target_table"] == "list_designations"].iloc[0]
-    assert row["column_name"] == "entity_type" and row["source_location"].endswith("UK 13636@7")
+    assert row["column_name"] == "entity_type" and row["source_location"].endswith("UK DPR0100@7")
 
 
 def test_fixtures_pass_their_contracts() -> None:
-    for name in ("uk_conlist_5rows.csv", "ofac_set", "ofac_consolidated_5.xml", "un_5.xml", "eu_fsf_5.xml"):
+    for name in ("uk_conlist_5rows.csv", "ofac_set", "ofac_consolidated_5.xml", "un_5.xml", "eu_fsf_5.xml",
+                 "uk_fcdo_5.xml", "uk_fcdo_5.csv", "ofac_enhanced_2024-07-03.xml", "ofac_enhanced_2026-01-08.xml",
+                 "ofac_delta_2025-01-13.xml", "ofac_delta_2025-02-11.xml"):
         _, quarantined = validate_parsed(parse_list(FIXTURES / name))
         assert quarantined.empty, name
 
@@ -336,12 +481,13 @@ def test_real_uk_figures(uk_0414) -> None:
 @pytest.mark.shared_data
 def test_real_uk_seed_article_designations(uk_0414) -> None:
     d = uk_0414.designations.set_index("list_ref")
-    assert d.loc["RUS2389", "list_id"] == "16758" and "FRADKOV" in d.loc["RUS2389", "primary_name"]
-    assert d.loc["RUS2388", "list_id"] == "16757" and d.loc["RUS2387", "list_id"] == "16756"
+    assert "FRADKOV" in d.loc["RUS2389", "primary_name"]
+    groups = uk_0414.properties[uk_0414.properties["property"] == "ofsi_group_id"].set_index("list_id")["value"]
+    assert groups[["RUS2389", "RUS2388", "RUS2387"]].tolist() == ["16758", "16757", "16756"]
     assert "ROSATOM ADDITIVE TECHNOLOGIES" in d.loc["RUS2386", "primary_name"]
     assert "KIROV ENERGOMASH" in d.loc["RUS2385", "primary_name"]
     assert (d.loc[["RUS2389", "RUS2388", "RUS2387", "RUS2386", "RUS2385"], "listed_on"] == pd.Timestamp("2025-02-14")).all()
-    chaika = uk_0414.names[uk_0414.names["list_id"] == "16756"]
+    chaika = uk_0414.names[uk_0414.names["list_id"] == "RUS2387"]
     assert len(chaika) == 4
     assert (uk_0414.designations["parent_company"] == "Rosatom").sum() == 11
 
@@ -351,9 +497,9 @@ def test_real_uk_versions_differ_by_two_added_three_amended(lists_dir: Path, uk_
     before = parse_list(lists_dir / "uk-ofsi-conlist" / "ConList_2025-04-10.xlsx").designations
     old, new = before.set_index("list_id")["content_hash"], uk_0414.designations.set_index("list_id")["content_hash"]
     common = old.index.intersection(new.index)
-    assert sorted(new.index.difference(old.index)) == ["16856", "16857"]
+    assert sorted(new.index.difference(old.index)) == ["IRN0242", "IRN0243"]
     assert old.index.difference(new.index).empty
-    assert sorted(common[old[common] != new[common]]) == ["16201", "16413", "16849"]
+    assert sorted(common[old[common] != new[common]]) == ["GAC0075", "RUS1980", "RUS2086"]
 
 
 @pytest.mark.shared_data

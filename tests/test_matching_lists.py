@@ -42,13 +42,13 @@ def index(lists) -> NameIndex:
 
 def test_artyom_chayka_finds_chaika_on_the_uk_list_first(index: NameIndex) -> None:
     found = index.screen("Artyom Chayka")
-    assert (found[0].authority, found[0].list_id) == ("UK", "16756")
+    assert (found[0].authority, found[0].list_id) == ("UK", "RUS2387")
     assert ("US", "23303") in {(c.authority, c.list_id) for c in found[:3]}
 
 
 @pytest.mark.parametrize(("name", "authority", "list_id"), [
-    ("Artyom Chayka", "UK", "16756"), ("Artyom Chayka", "US", "23303"), ("Wladimir Putin", "UK", "14196"),
-    ("Vladimir Poutine", "UK", "14196"), ("Pavel Fradkov", "UK", "16758"),
+    ("Artyom Chayka", "UK", "RUS2387"), ("Artyom Chayka", "US", "23303"), ("Wladimir Putin", "UK", "RUS0251"),
+    ("Vladimir Poutine", "UK", "RUS0251"), ("Pavel Fradkov", "UK", "RUS2389"),
 ])
 def test_true_matches_score_at_or_above_the_recommended_threshold(index: NameIndex, name: str, authority: str,
                                                                    list_id: str) -> None:
@@ -64,13 +64,13 @@ def test_a_shared_common_word_is_no_match(index: NameIndex, name: str) -> None:
 
 def test_fradkov_with_the_other_spelling_of_the_patronymic_finds_pavel(index: NameIndex) -> None:
     found = index.screen("Fradkov Pavel Mikhaylovich")
-    assert (found[0].authority, found[0].list_id) == ("UK", "16758")
+    assert (found[0].authority, found[0].list_id) == ("UK", "RUS2389")
 
 
 def test_pavel_fradkov_is_not_beaten_by_mikhail_or_petr(index: NameIndex) -> None:
     found = index.screen("Pavel Fradkov", authorities=["UK"])
-    assert found[0].list_id == "16758"
-    others = {c.name: c.score for c in found if "FRADKOV" in c.name and c.list_id != "16758"}
+    assert found[0].list_id == "RUS2389"
+    others = {c.name: c.score for c in found if "FRADKOV" in c.name and c.list_id != "RUS2389"}
     assert {"Mikhail Efimovich FRADKOV", "Petr Mikhailovich FRADKOV"} <= set(others)
     assert max(others.values()) < found[0].score - 0.2
 
@@ -115,7 +115,7 @@ def test_the_seed_mentions_link_to_their_uk_and_ofac_designations(lists, tmp_pat
     every = {(name, auth, lid): status for name, auth, lid, status in con.execute(
         "select mention_name, authority, list_id, status_on_document_date from mention_links_enriched").fetchall()}
     con.close()
-    assert best["Pavel Fradkov"] == ("UK", "16758", "listed")
-    assert best["Vladimir Selin"] == ("UK", "16757", "listed")
-    assert best["Artem Chaika"] == ("UK", "16756", "listed")
+    assert best["Pavel Fradkov"] == ("UK", "RUS2389", "listed")
+    assert best["Vladimir Selin"] == ("UK", "RUS2388", "listed")
+    assert best["Artem Chaika"] == ("UK", "RUS2387", "listed")
     assert every[("Artem Chaika", "US", "23303")] == "listed"  # on the OFAC file of 23 Feb 2024 already

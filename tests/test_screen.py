@@ -35,7 +35,7 @@ def test_screen_json_is_a_list_of_candidates_with_the_documented_keys(db: Path) 
     records = json.loads(result.output)
     assert set(records[0]) == {"authority", "list_id", "list_ref", "name", "matched_name", "matched_name_latin", "score",
                                "evidence"}
-    assert (records[0]["authority"], records[0]["list_id"], records[0]["list_ref"]) == ("UK", "16758", "RUS2389")
+    assert (records[0]["authority"], records[0]["list_id"], records[0]["list_ref"]) == ("UK", "RUS2389", "RUS2389")
     assert records[0]["score"] == 1.0
     assert records[0]["evidence"]["tokens_missing_from_query"] == []
 
@@ -69,8 +69,8 @@ def test_screen_file_writes_one_csv_row_per_candidate(db: Path, tmp_path: Path) 
     assert list(rows[0]) == ["query", "rank", "authority", "list_id", "list_ref", "name", "matched_name",
                              "matched_name_latin", "score", "evidence"]
     firsts = {r["query"]: r for r in rows if r["rank"] == "1"}
-    assert firsts["Pavel Fradkov"]["list_id"] == "16758"
-    assert firsts["OOO Rosatom Additive Technologies"]["list_id"] == "16755"
+    assert firsts["Pavel Fradkov"]["list_id"] == "RUS2389"
+    assert firsts["OOO Rosatom Additive Technologies"]["list_id"] == "RUS2386"
     assert "Trading Bank LLC" not in firsts  # generic words alone match nothing
     assert json.loads(firsts["Pavel Fradkov"]["evidence"])["entity_type"] == "agree"
 

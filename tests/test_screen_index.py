@@ -72,10 +72,10 @@ def test_a_half_written_or_damaged_index_is_never_used(db: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])  # as a crash mid-write would leave it, were it written in place
     index = screen_once(db)
-    assert index.screen("Pavel Fradkov")[0].list_id == "16758"
+    assert index.screen("Pavel Fradkov")[0].list_id == "RUS2389"
     assert path.read_bytes() == data  # rebuilt and saved whole
     path.write_bytes(b"not an index")
-    assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "16758"
+    assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "RUS2389"
 
 
 def test_another_process_file_being_written_is_left_alone(db: Path) -> None:
@@ -96,9 +96,9 @@ def test_two_processes_screening_at_once_both_answer(db: Path) -> None:
                               env={**os.environ}) for _ in range(2)]
     outputs = [p.communicate(timeout=120)[0].strip() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
-    assert outputs == ["16758", "16758"]
+    assert outputs == ["RUS2389", "RUS2389"]
     [path] = saved(db)
-    assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "16758"
+    assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "RUS2389"
 
 
 def test_an_unwritable_place_still_screens(db: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
@@ -106,7 +106,7 @@ def test_an_unwritable_place_still_screens(db: Path, monkeypatch: pytest.MonkeyP
         raise PermissionError("read-only file system")
 
     monkeypatch.setattr(persist.tempfile, "mkstemp", refuse)
-    assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "16758"
+    assert screen_once(db).screen("Pavel Fradkov")[0].list_id == "RUS2389"
     assert "could not be saved" in caplog.text
 
 
@@ -119,7 +119,7 @@ def test_an_unchanged_warehouse_is_not_even_opened(db: Path) -> None:
 
     first = persist.screening_index(db, open_db)
     again = persist.screening_index(db, refuse)
-    assert again.screen("Pavel Fradkov")[0].list_id == first.screen("Pavel Fradkov")[0].list_id == "16758"
+    assert again.screen("Pavel Fradkov")[0].list_id == first.screen("Pavel Fradkov")[0].list_id == "RUS2389"
 
 
 def test_a_changed_warehouse_is_opened_and_its_new_lists_screened(db: Path) -> None:

@@ -20,7 +20,11 @@ def parse_list(path: Path, fmt: str | None = None) -> ParsedList:
     if not path.exists():
         raise ListFormatError(path, "file", "no such file")
     fmt = fmt or detect_format(path)
-    if fmt in ("uk_ofsi_xlsx", "uk_ofsi_csv"):
+    if fmt in ("uk_fcdo_xml", "uk_fcdo_csv"):
+        from sanctrack.lists.uk_fcdo import parse_uk_fcdo
+
+        parsed = parse_uk_fcdo(path, fmt)
+    elif fmt in ("uk_ofsi_xlsx", "uk_ofsi_csv"):
         from sanctrack.lists.uk_ofsi import parse_uk_ofsi
 
         parsed = parse_uk_ofsi(path, fmt)
@@ -28,6 +32,10 @@ def parse_list(path: Path, fmt: str | None = None) -> ParsedList:
         from sanctrack.lists.ofac_csv import parse_ofac_csv
 
         parsed = parse_ofac_csv(path)
+    elif fmt in ("ofac_enhanced_xml", "ofac_delta_xml"):
+        from sanctrack.lists.ofac_enhanced import parse_ofac_enhanced
+
+        parsed = parse_ofac_enhanced(path, fmt)
     elif fmt == "ofac_xml":
         from sanctrack.lists.ofac_xml import parse_ofac_xml
 

@@ -8,8 +8,13 @@ from pathlib import Path
 from sanctrack.lists.model import ListFormatError
 from sanctrack.lists.xmlsafe import root_info
 
-FORMATS = ("uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
+FORMATS = ("uk_fcdo_xml", "uk_fcdo_csv", "uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_enhanced_xml", "ofac_delta_xml",
+           "ofac_csv", "ofac_xml", "un_xml", "eu_fsf_xml")
 XML_ROOTS = {
+    ("", "Designations"): "uk_fcdo_xml",
+    ("https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML", "sanctionsData"):
+        "ofac_enhanced_xml",
+    ("https://www.treasury.gov/ofac/DeltaFile/1.0", "sanctionsData"): "ofac_delta_xml",
     ("http://tempuri.org/sdnList.xsd", "sdnList"): "ofac_xml",
     ("", "CONSOLIDATED_LIST"): "un_xml",
     ("http://eu.europa.ec/fpi/fsd/export", "export"): "eu_fsf_xml",
@@ -39,6 +44,8 @@ def detect_format(path: Path) -> str:
             raise ListFormatError(path, "root element", f"unknown XML list: {{{namespace}}}{root}") from None
     if text.startswith(b"Last Updated,") or text.startswith(b'"Last Updated",'):
         return "uk_ofsi_csv"
+    if text.startswith(b"Report Date:") or text.startswith(b'"Report Date:'):
+        return "uk_fcdo_csv"
     if _OFAC_FIRST_LINE.match(text):
         return "ofac_csv"
     raise ListFormatError(path, "line 1", f"unrecognised list format, starting {head[:60]!r}")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sanctrack.text import CONTROL_CHARACTERS
 
@@ -32,6 +35,10 @@ IDENTIFIER_COLUMNS = ["authority", "list_id", "id_type", "id_number", "country",
 ADDRESS_COLUMNS = ["authority", "list_id", "address", "city", "postal_code", "country"]
 BIRTH_DATE_COLUMNS = ["authority", "list_id", "birth_date", "year_from", "year_to", "is_approximate", "raw_value"]
 NATIONALITY_COLUMNS = ["authority", "list_id", "country"]
+# Facts with no column of their own, as (property, value): OFAC features and list memberships, UK
+# sanctions imposed, gender, phone numbers, ship details. A list without them has no rows, so the
+# content hashes of the lists that carry none are what they were before the table existed.
+PROPERTY_COLUMNS = ["authority", "list_id", "property", "value"]
 
 CHILD_TABLES: dict[str, list[str]] = {
     "names": NAME_COLUMNS,
@@ -39,6 +46,7 @@ CHILD_TABLES: dict[str, list[str]] = {
     "addresses": ADDRESS_COLUMNS,
     "birth_dates": BIRTH_DATE_COLUMNS,
     "nationalities": NATIONALITY_COLUMNS,
+    "properties": PROPERTY_COLUMNS,
 }
 # Columns that say where a fact sits in the file, not what it is: left out of content hashes so that
 # a row moving in the file is not an amendment.
@@ -76,18 +84,20 @@ class ParsedList:
     addresses: pd.DataFrame
     birth_dates: pd.DataFrame
     nationalities: pd.DataFrame
+    properties: pd.DataFrame = field(default_factory=lambda: empty_frame(PROPERTY_COLUMNS))
     source_records: int | None = None  # records in the file, where one designation can span several
+    # "full": the whole list as of published_on; "delta": only the entries one publication added or
+    # removed (OFAC delta files), applied on top of the loaded version.
+    kind: str = "full"
+    # For a delta: one row per entry, its action ("add", "remove", "update").
+    actions: pd.DataFrame | None = None
+    # Earlier keys of an entry (list_id, former_list_id): an entry keyed provisionally in an older file
+    # (a UK entry without its Unique ID) takes its real key when a later file gives it.
+    former_ids: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The frames by warehouse table name, designations first."""
-        return {
-            "designations": self.designations,
-            "names": self.names,
-            "identifiers": self.identifiers,
-            "addresses": self.addresses,
-            "birth_dates": self.birth_dates,
-            "nationalities": self.nationalities,
-        }
+        return {"designations": self.designations, **{name: getattr(self, name) for name in CHILD_TABLES}}
 
 
 def sha256_of(paths: list[Path]) -> str:
@@ -163,18 +173,22 @@ def parse_dates(values: pd.Series, fmt: str, source: str, what: str) -> pd.Serie
 
 
 def in_values(values: pd.Series, allowed) -> pd.Series:
-    """`values.isin(allowed)`, fast for large sets (pandas 3's Arrow-string isin is slow on big value sets)."""
-    return values.astype(object).isin(set(allowed))
+    """`values.isin(allowed)` for text keys, fast for large sets (a hash lookup in Arrow; pandas 3's
+    Arrow-string isin is slow on big value sets)."""
+    allowed = [str(v) for v in allowed]
+    found = pc.is_in(pa.array(values.astype("str"), from_pandas=True), value_set=pa.array(allowed, type=pa.string()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
-def joined_by_key(keys: pd.Series, texts: pd.Series, sep: str = "\x1e") -> dict[str, str]:
+def joined_by_key(keys: pd.Series | list, texts: pd.Series | list, sep: str = "\x1e") -> dict[str, str]:
     """Per key, its texts sorted and joined: an order-independent summary of a key's rows.
 
-    A plain loop over sorted arrays: several times faster than a groupby with a Python aggregate.
+    A plain sort of Python pairs and one pass: several times faster than a groupby with a Python aggregate.
     """
-    order = pd.DataFrame({"k": keys.astype(object).values, "t": texts.astype(object).values}).sort_values(["k", "t"])
+    keys = keys.tolist() if isinstance(keys, pd.Series) else keys
+    texts = texts.tolist() if isinstance(texts, pd.Series) else texts
     out: dict[str, str] = {}
-    for key, group in itertools.groupby(zip(order["k"].tolist(), order["t"].tolist()), key=lambda kt: kt[0]):
+    for key, group in itertools.groupby(sorted(zip(keys, texts)), key=operator.itemgetter(0)):
         out[key] = sep.join(t for _, t in group)
     return out
 
@@ -230,18 +244,18 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: TYPED_COLUMNS.get(c, "str") for c in frame.columns})
 
 
-def row_texts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """One normalised text per row (table name + fact values), with the designation key."""
+def row_text_lists(frame: pd.DataFrame, table: str) -> tuple[list[str], list[str]]:
+    """The designation key and one normalised text per row (table name + fact values), as Python lists."""
     columns = [c for c in frame.columns if c not in POSITIONAL_COLUMNS and c not in KEY and c != "content_hash"]
     values = []
     for c in columns:
         col = frame[c]
         if pd.api.types.is_datetime64_any_dtype(col):
             col = col.dt.strftime("%Y-%m-%d")
-        values.append(col.astype(object).where(col.notna(), "\u2205").tolist())
+        values.append(col.to_numpy(dtype=object, na_value="\u2205").tolist())
     # A Python join per row: much faster than chained str.cat on Arrow strings.
     texts = ["\x1f".join(map(str, (table, *row))) for row in zip(*values)] if values else [table] * len(frame)
-    return pd.DataFrame({"list_id": frame["list_id"].astype("str").values, "text": texts})
+    return frame["list_id"].astype("str").tolist(), texts
 
 
 def content_hashes(parsed: ParsedList) -> pd.Series:
@@ -249,13 +263,14 @@ def content_hashes(parsed: ParsedList) -> pd.Series:
 
     Order-independent (rows are sorted), so an unchanged entry hashes equal across two files.
     """
-    parts = [row_texts(parsed.designations, "designation")]
+    keys, texts = row_text_lists(parsed.designations, "designation")
     for name in CHILD_TABLES:
         frame = getattr(parsed, name)
         if len(frame):
-            parts.append(row_texts(frame, name))
-    rows = pd.concat(parts, ignore_index=True)
-    joined = joined_by_key(rows["list_id"], rows["text"])
+            more_keys, more_texts = row_text_lists(frame, name)
+            keys += more_keys
+            texts += more_texts
+    joined = joined_by_key(keys, texts)
     hashes = {k: hashlib.sha256(v.encode("utf-8")).hexdigest() for k, v in joined.items()}
     return parsed.designations["list_id"].astype("str").map(hashes).astype("str")
 

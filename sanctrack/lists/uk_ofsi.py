@@ -2,22 +2,25 @@
 
 One row per name; rows sharing a Group ID are one designation. Row 1 is `Last Updated, dd/mm/yyyy`,
 row 2 the header. Other Information packs sub-fields such as `(UK Sanctions List Ref):RUS2389`.
+Frozen since 28 January 2026; its designations are those of the FCDO UK Sanctions List (`uk_fcdo`),
+loaded as one list with them, keyed by the Unique ID (see `sanctrack.lists.uk`).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from sanctrack.lists import uk
 from sanctrack.lists.limits import check_csv_shape, read_xlsx_sheet
 from sanctrack.lists.model import (
     ListFormatError,
     ParsedList,
     clean_text,
-    iso_partial_dates,
     join_columns,
     joined_by_key,
     map_vocabulary,
@@ -27,8 +30,8 @@ from sanctrack.lists.model import (
 
 log = logging.getLogger(__name__)
 
-AUTHORITY = "UK"
-LIST_NAME = "OFSI Consolidated List"
+AUTHORITY = uk.AUTHORITY
+LIST_NAME = uk.LIST_NAME
 NAME_PARTS = ["Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6"]
 HEADER = [
     "Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Title", "Name Non-Latin Script",
@@ -41,17 +44,16 @@ HEADER = [
 # Preference for the primary name where a group has several name rows (two real groups have no
 # `Primary name` row at all): the first row of the best-ranked alias type.
 ALIAS_RANK = {"primary": 0, "primary_variation": 1, "aka": 2, "fka": 3}
-# A sub-field value runs until the next `(Key):` marker; keys are capitalised short labels.
-_NEXT_KEY = r"(?=\s*\([A-Z][A-Za-z/ ]{1,40}(?:\(s\))?\):|$)"
 # Packed multi-values: `(1) D00000897 (2) D00004262`.
 _PACKED = r"\s*\(\d{1,2}\)\s*"
+_PACKED_RE = re.compile(_PACKED)
 FIRST_ROW_OFFSET = 3  # spreadsheet row of the first data row (1-based, after the date row and the header)
 
 
 def read_xlsx_cells(path: Path) -> pd.DataFrame:
     """The first sheet's cells as text (python-calamine, within bounds: lists/limits.py)."""
     cells = read_xlsx_sheet(path)
-    odd = {type(v).__name__ for row in cells for v in row if not isinstance(v, str)}
+    odd = {t.__name__ for t in set(map(type, itertools.chain.from_iterable(cells))) if t is not str}
     if odd:
         # The ConList writes every cell as text; a typed cell means the file was re-saved by a spreadsheet.
         log.warning("%s: non-text cells (%s) converted to text", path, sorted(odd))
@@ -100,14 +102,54 @@ def read_rows(path: Path, fmt: str) -> tuple[pd.DataFrame, str]:
     return rows.reset_index(drop=True), str(raw.iat[0, 1]).strip()
 
 
-def sub_field(other_information: pd.Series, key: str) -> pd.Series:
-    """One packed sub-field of Other Information, e.g. `Parent company`; NA where absent."""
-    pattern = rf"\({key}\):\s*(.*?)\s*{_NEXT_KEY}"
-    value = other_information.str.extract(pattern, flags=re.DOTALL)[0]
-    return clean_text(value.str.rstrip(".").astype("str"))
+# Other Information sub-fields that have a home of their own; any other `(Key):value` stays in the remarks.
+REF_KEYS = {"UK Sanctions List Ref": "unique_id", "UN Ref": "un_reference"}  # an id, then free text
+FIELD_KEYS = {"UK Statement of Reasons": "statement_of_reasons", "Parent company": "parent_company",
+              "Business Reg No": "registration", "IMO number": "imo"}
+PROPERTY_KEYS = {conlist: prop for _, _, conlist, prop in uk.PROPERTIES if conlist}
+PROPERTY_COLUMNS = {"Position", "Town of Birth", "Country of Birth"}  # ConList columns that become properties
+_KEY = re.compile(r"\(([A-Z][A-Za-z/ ]{1,40}(?:\(s\))?)\):")
 
 
-def parse_designations(rows: pd.DataFrame, names: pd.DataFrame, source: str) -> pd.DataFrame:
+def split_other_information(text: object) -> dict[str, str]:
+    """Other Information as its sub-fields, by our names, and the free text left (`remarks`).
+
+    `(UK Sanctions List Ref):AQD0013. (UN Ref):QDe.104. Review pursuant to …` gives the Unique ID, the UN
+    reference and the free text; a statement of reasons runs to the next key.
+    """
+    if not isinstance(text, str):
+        return {}
+    out: dict[str, str] = {}
+    free: list[str] = []
+    markers = list(_KEY.finditer(text))
+    free.append(text[: markers[0].start()] if markers else text)
+    for marker, following in zip(markers, [*markers[1:], None]):
+        key = marker[1]
+        value = text[marker.end(): following.start() if following else len(text)]
+        if key in REF_KEYS:
+            token, _, rest = value.strip().partition(" ")
+            out[REF_KEYS[key]] = token.rstrip(".")
+            free.append(rest)
+        elif key in FIELD_KEYS or key in PROPERTY_KEYS:
+            name = FIELD_KEYS.get(key) or PROPERTY_KEYS[key]
+            out[name] = f"{out[name]} {value}" if name in out else value
+        else:
+            free.append(text[marker.start(): following.start() if following else len(text)])
+    out["remarks"] = " ".join(free)
+    return out
+
+
+def other_information(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per designation (index: Group ID), the sub-fields of its Other Information and the free text."""
+    first = rows.drop_duplicates("Group ID").set_index("Group ID")["Other Information"]
+    parsed = {text: split_other_information(text) for text in first.dropna().unique()}
+    columns = ["remarks", "unique_id", "un_reference", *FIELD_KEYS.values(), *PROPERTY_KEYS.values()]
+    frame = pd.DataFrame([parsed.get(text, {}) for text in first.tolist()], index=first.index,
+                         columns=columns, dtype="str")
+    return frame
+
+
+def parse_designations(rows: pd.DataFrame, names: pd.DataFrame, info: pd.DataFrame, source: str) -> pd.DataFrame:
     """One designation per Group ID: type, primary name, regimes, dates and the Other Information sub-fields."""
     grouped = rows.groupby("Group ID", sort=False)
     first = grouped.head(1).set_index("Group ID")
@@ -117,22 +159,28 @@ def parse_designations(rows: pd.DataFrame, names: pd.DataFrame, source: str) -> 
     ranked = names.assign(_rank=names["alias_type"].map(ALIAS_RANK))
     primary = ranked.sort_values(["_rank", "source_position"], na_position="last").groupby("list_id").head(1)
     primary = primary.set_index("list_id")["full_name"]
-    listed = parse_dates(rows["Listed On"], "%d/%m/%Y", source, "Listed On")
+    # The UK listing date is the UK Sanctions List's date of designation (the FCDO's Date Designated);
+    # the ConList's `Listed On` (when OFSI first listed the entry, often under an EU-era regime) is the
+    # fallback where it is empty.
+    designated = parse_dates(rows["UK Sanctions List Date Designated"], "%d/%m/%Y", source,
+                             "UK Sanctions List Date Designated")
+    listed = designated.fillna(parse_dates(rows["Listed On"], "%d/%m/%Y", source, "Listed On"))
     updated = parse_dates(rows["Last Updated"], "%d/%m/%Y", source, "Last Updated")
-    other = first["Other Information"]
+    info = info.reindex(first.index)
+    keys = first["list_id"]
     return pd.DataFrame({
         "authority": AUTHORITY,
         "list_name": LIST_NAME,
-        "list_id": first.index.astype("str"),
-        "list_ref": other.str.extract(r"\(UK Sanctions List Ref\):\s*([A-Z]+\d+)")[0].values,
+        "list_id": keys.values,
+        "list_ref": keys.where(~keys.str.startswith(uk.PROVISIONAL_PREFIX)).values,
         "entity_type": map_vocabulary(first["Group Type"], AUTHORITY, "entity_type", source).values,
-        "primary_name": first.index.map(primary),
+        "primary_name": keys.map(primary).values,
         "regimes": first.index.map(regimes_by_group(rows)),
         "listed_on": listed.groupby(rows["Group ID"]).min().reindex(first.index).values,
         "last_updated": updated.groupby(rows["Group ID"]).max().reindex(first.index).values,
-        "remarks": other.values,
-        "statement_of_reasons": sub_field(other, "UK Statement of Reasons").values,
-        "parent_company": sub_field(other, "Parent company").values,
+        "remarks": uk.remarks(info["remarks"]).values,
+        "statement_of_reasons": uk.statement_of_reasons(info["statement_of_reasons"]).values,
+        "parent_company": clean_text(info["parent_company"].str.strip().str.rstrip(".")).values,
         "source_position": first["source_position"].values,
     })
 
@@ -147,7 +195,7 @@ def parse_names(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     """One name per row: the Latin name from Name 1..6 and the non-Latin script name of the same row."""
     return pd.DataFrame({
         "authority": AUTHORITY,
-        "list_id": rows["Group ID"],
+        "list_id": rows["list_id"],
         "full_name": join_columns(rows, NAME_PARTS),
         "alias_type": map_vocabulary(rows["Alias Type"], AUTHORITY, "alias_type", source),
         "alias_quality": map_vocabulary(rows["Alias Quality"], AUTHORITY, "alias_quality", source),
@@ -160,35 +208,56 @@ def parse_names(rows: pd.DataFrame, source: str) -> pd.DataFrame:
 
 
 def _packed(rows: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Split a packed `(1) a (2) b` column into one row per value, keeping the Group ID."""
-    values = rows[["Group ID", column]].dropna()
+    """Split a packed `(1) a (2) b` column into one row per value, keeping the designation's key."""
+    values = rows[["list_id", column]].dropna()
     split = values[column].str.replace(rf"^{_PACKED}", "", regex=True).str.split(_PACKED, regex=True)
     out = values.assign(**{column: split}).explode(column)
     return out[out[column].str.strip() != ""]
 
 
-def parse_identifiers(rows: pd.DataFrame) -> pd.DataFrame:
+def parse_identifiers(rows: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     """Passports, national identification numbers, IMO numbers and business registrations."""
     frames = []
     for id_type, number, details in (
         ("passport", "Passport Number", "Passport Details"),
         ("national_id", "National Identification Number", "National Identification Details"),
     ):
-        ids = _packed(rows, number).merge(rows[["Group ID", details]].drop_duplicates(), on="Group ID", how="left")
-        ids = ids.drop_duplicates(["Group ID", number, details])
+        ids = _packed(rows, number).merge(rows[["list_id", details]].drop_duplicates(), on="list_id", how="left")
+        ids = ids.drop_duplicates(["list_id", number, details])
         frames.append(pd.DataFrame({
-            "list_id": ids["Group ID"], "id_type": id_type, "id_number": ids[number], "country": pd.NA,
+            "list_id": ids["list_id"], "id_type": id_type, "id_number": ids[number], "country": pd.NA,
             "details": ids[details],
         }))
-    other = rows.drop_duplicates("Group ID").set_index("Group ID")["Other Information"]
-    for id_type, key in (("imo", "IMO number"), ("registration", "Business Reg No")):
-        value = sub_field(other, key).dropna()
+    keys = info["list_id"]
+    for id_type in ("imo", "registration"):
+        value = clean_text(info[id_type].str.strip().str.rstrip(".")).dropna()
         frames.append(pd.DataFrame({
-            "list_id": value.index, "id_type": id_type, "id_number": value.values, "country": pd.NA, "details": pd.NA,
+            "list_id": keys[value.index].values, "id_type": id_type, "id_number": value.values, "country": pd.NA,
+            "details": pd.NA,
         }))
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "authority", AUTHORITY)
     return out.astype({c: "str" for c in ["list_id", "id_type", "id_number", "country", "details"]})
+
+
+def parse_properties(rows: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Facts with no column of their own: the OFSI Group ID, the UN reference, gender, phones, ship details…
+
+    Packed values (`(1) a (2) b`) are one fact each.
+    """
+    keys, props, values = [], [], []
+    for prop, column in (("ofsi_group_id", pd.Series(info.index, index=info.index)),
+                         ("un_reference", info["un_reference"]), *((p, info[p]) for p in PROPERTY_KEYS.values())):
+        present = column.dropna()
+        keys += info.loc[present.index, "list_id"].tolist()
+        props += [prop] * len(present)
+        values += present.astype("str").tolist()
+    for column in sorted(PROPERTY_COLUMNS):
+        present = rows[["list_id", column]].dropna().drop_duplicates()
+        keys += present["list_id"].tolist()
+        props += [PROPERTY_KEYS[column]] * len(present)
+        values += present[column].tolist()
+    return uk.properties_frame(keys, props, values, packed=_PACKED_RE)
 
 
 def parse_addresses(rows: pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +265,7 @@ def parse_addresses(rows: pd.DataFrame) -> pd.DataFrame:
     address = join_columns(rows, [f"Address {i}" for i in range(1, 7)], sep=", ")
     out = pd.DataFrame({
         "authority": AUTHORITY,
-        "list_id": rows["Group ID"],
+        "list_id": rows["list_id"],
         "address": address,
         "city": pd.Series(pd.NA, index=rows.index, dtype="str"),
         "postal_code": rows["Post/Zip Code"],
@@ -207,25 +276,14 @@ def parse_addresses(rows: pd.DataFrame) -> pd.DataFrame:
 
 def parse_birth_dates(rows: pd.DataFrame) -> pd.DataFrame:
     """Distinct birth dates, partial dates kept partial (`00/00/1994` and `1994` are the year 1994)."""
-    dob = rows[["Group ID", "DOB"]].dropna().drop_duplicates()
-    parts = dob["DOB"].str.extract(r"^(?:(?:(\d{1,2})/)?(\d{1,2})/)?(\d{4})$")
-    iso = iso_partial_dates(parts[2], parts[1], parts[0])
-    year = pd.to_numeric(parts[2], errors="coerce").astype("Int64")
-    return pd.DataFrame({
-        "authority": AUTHORITY,
-        "list_id": dob["Group ID"],
-        "birth_date": iso,
-        "year_from": year,
-        "year_to": year,
-        "is_approximate": False,
-        "raw_value": dob["DOB"],
-    })
+    dob = rows[["list_id", "DOB"]].dropna().drop_duplicates()
+    return uk.birth_dates(dob["list_id"], dob["DOB"])
 
 
 def parse_nationalities(rows: pd.DataFrame) -> pd.DataFrame:
     """Distinct nationalities, unpacking `(1) Russia (2) Ukraine`."""
     nat = _packed(rows, "Nationality")
-    return pd.DataFrame({"authority": AUTHORITY, "list_id": nat["Group ID"], "country": nat["Nationality"].str.strip()})
+    return pd.DataFrame({"authority": AUTHORITY, "list_id": nat["list_id"], "country": nat["Nationality"].str.strip()})
 
 
 def parse_uk_ofsi(path: Path, fmt: str) -> ParsedList:
@@ -235,7 +293,11 @@ def parse_uk_ofsi(path: Path, fmt: str) -> ParsedList:
     if pd.isna(published):
         raise ListFormatError(path, "row 1, column 2", f"unparseable Last Updated date {last_updated!r}")
     source = str(path)
+    info = other_information(rows)
+    info["list_id"] = uk.list_ids(info["unique_id"], pd.Series(info.index, index=info.index), source)
+    rows["list_id"] = rows["Group ID"].map(info["list_id"])
     names = parse_names(rows, source)
+    designations = parse_designations(rows, names, info, source)
     return ParsedList(
         authority=AUTHORITY,
         list_name=LIST_NAME,
@@ -243,10 +305,12 @@ def parse_uk_ofsi(path: Path, fmt: str) -> ParsedList:
         source_file=source,
         sha256=sha256_of([path]),
         published_on=published.date(),
-        designations=parse_designations(rows, names, source),
+        designations=designations,
         names=names,
-        identifiers=parse_identifiers(rows),
+        identifiers=parse_identifiers(rows, info),
         addresses=parse_addresses(rows),
         birth_dates=parse_birth_dates(rows),
         nationalities=parse_nationalities(rows),
+        properties=parse_properties(rows, info),
+        former_ids=uk.former_ids(info["list_id"], pd.Series(info.index, index=info.index)),
     )

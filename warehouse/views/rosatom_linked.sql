@@ -1,6 +1,6 @@
 -- Everything linked to Rosatom, with its evidence: current designations linked by the list's own
--- words (the UK `(Parent company):Rosatom` sub-field, a Rosatom name or alias, the remarks or
--- statement of reasons), together with the Rosatom-linked news mentions.
+-- words (the UK parent company field, a Rosatom name or alias, the remarks, the statement of reasons
+-- or another fact such as a position held), together with the Rosatom-linked news mentions.
 create or replace view rosatom_linked as
 with
 designations as (
@@ -9,6 +9,10 @@ designations as (
 
 names as (
     select * from main.designation_names
+),
+
+properties as (
+    select * from main.designation_properties
 ),
 
 mentions as (
@@ -46,12 +50,37 @@ by_remarks as (
         and not regexp_matches(coalesce(parent_company, ''), '(?i)rosatom')
 ),
 
+by_statement_of_reasons as (
+    select
+        designation_version_id,
+        'statement_of_reasons' as evidence_type,
+        regexp_extract(statement_of_reasons, '(?is).{0,80}(?:rosatom|rusatom|росатом).{0,120}') as evidence,
+    from designations
+    where regexp_matches(statement_of_reasons, '(?i)rosatom|rusatom|росатом')
+        and not regexp_matches(coalesce(parent_company, ''), '(?i)rosatom')
+        and not regexp_matches(coalesce(remarks, ''), '(?i)rosatom|rusatom|росатом')
+),
+
+by_property as (
+    select distinct
+        p.designation_version_id,
+        p.property as evidence_type,
+        p.value as evidence,
+    from properties as p
+    inner join designations as d on d.designation_version_id = p.designation_version_id
+    where regexp_matches(p.value, '(?i)rosatom|rusatom|росатом')
+),
+
 list_evidence as (
     select * from by_parent_company
     union all
     select * from by_name
     union all
     select * from by_remarks
+    union all
+    select * from by_statement_of_reasons
+    union all
+    select * from by_property
 ),
 
 from_lists as (
