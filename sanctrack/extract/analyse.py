@@ -297,11 +297,17 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
     linked = _coreference_features(candidates)
     doc = DocAnalysis(text, segments, contexts, candidates, default, agents, anaphors)
     doc._entities = (len(candidates), linked)
-    for cand in candidates:
+    return doc
+
+
+def statement_of(doc: DocAnalysis, cand: Candidate) -> list[tuple[str, list[str]]]:
+    """The candidate's statement, worked out on first use: its anchor, the cues at it, and the
+    authorities that could have acted. Only candidates that can still become rows need it."""
+    if cand.anchor is None:
         cand.anchor = find_anchor(doc, cand)
         cand.action_features = anchor_features(cand.anchor)
         cand.authority_options = authority_options(doc, cand)
-    return doc
+    return cand.authority_options
 
 
 def _enumeration_features(candidates: list[Candidate], segments: list[Segment]) -> None:

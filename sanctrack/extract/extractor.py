@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sanctrack.extract.analyse import Candidate, DocAnalysis, analyse_document, anaphor_candidates, option_action
+from sanctrack.extract.analyse import Candidate, DocAnalysis, analyse_document, anaphor_candidates, option_action, statement_of
 from sanctrack.extract.known import KnownEntities
 from sanctrack.extract.lexicon import load_lexicon
 from sanctrack.extract.model import Mention
@@ -42,10 +42,15 @@ class ScoredCandidate:
     options: list[ScoredOption]
 
 
-def score_candidates(doc: DocAnalysis, model: Model) -> list[ScoredCandidate]:
-    """Score every candidate; then the targets that anaphors ("the four men") refer back to."""
+def score_candidates(doc: DocAnalysis, model: Model, floor: float | None = None) -> list[ScoredCandidate]:
+    """Score every candidate; then the targets that anaphors ("the four men") refer back to.
+
+    A candidate whose P(target) is under `floor` (the model's threshold by default) cannot make a
+    row (P(authority) is at most 1): its authorities are not scored.
+    """
+    floor = model.threshold if floor is None else floor
     doc.candidates = [c for c in doc.candidates if not c.synthetic]
-    out = _score(doc, model, 0)
+    out = _score(doc, model, 0, floor)
     entities, of = doc.entities()
     targets: list[tuple[int, int, str, object]] = []
     by_key: dict[object, Candidate] = {}
@@ -65,13 +70,13 @@ def score_candidates(doc: DocAnalysis, model: Model) -> list[ScoredCandidate]:
     if extra:
         start = len(doc.candidates)
         doc.candidates.extend(extra)
-        for sc in _score(doc, model, start):
+        for sc in _score(doc, model, start, 0.0):
             sc.p_target = round(0.9 * p_of[doc.candidates[sc.index].referent], 4)
             out.append(sc)
     return out
 
 
-def _score(doc: DocAnalysis, model: Model, start: int) -> list[ScoredCandidate]:
+def _score(doc: DocAnalysis, model: Model, start: int, floor: float) -> list[ScoredCandidate]:
     out = []
     for i in range(start, len(doc.candidates)):
         cand = doc.candidates[i]
@@ -80,8 +85,11 @@ def _score(doc: DocAnalysis, model: Model, start: int) -> list[ScoredCandidate]:
             continue
         target_model = model.name if cand.kind == "name" else model.group
         p = target_model.probability(cand.features)
-        options = []
-        for authority, feats in cand.authority_options:
+        options: list[ScoredOption] = []
+        if p < floor:
+            out.append(ScoredCandidate(i, p, options))
+            continue
+        for authority, feats in statement_of(doc, cand):
             af = authority_features(cand, feats)
             call = option_action(doc, cand, authority, feats)
             actions = {a: (0.9 if a == call.action else 0.1 / 3) for a in ACTION_CLASSES}

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sanctrack.extract.analyse import DocAnalysis, analyse_document, anaphor_candidates
+from sanctrack.extract.analyse import DocAnalysis, analyse_document, anaphor_candidates, statement_of
 from sanctrack.extract.extractor import ScoredCandidate, authority_features, rows_from_scores, score_candidates
 from sanctrack.extract.known import KnownEntities
 from sanctrack.extract.resolve import canonical_member, names_match
@@ -141,7 +141,7 @@ def examples_of(ld: LabelledDoc, known: KnownEntities | None = None) -> Examples
         if label != 1:
             continue
         positives[i] = matched
-        _authority_examples(out, cand, matched, overlapping, targets)
+        _authority_examples(out, doc, cand, matched, overlapping, targets)
     # anaphors ("the four men") refer back to the targets labelled so far
     target_list, by_key, matched_of = [], {}, {}
     for i, matched in positives.items():
@@ -156,14 +156,14 @@ def examples_of(ld: LabelledDoc, known: KnownEntities | None = None) -> Examples
         matched = sorted(matched_of[cand.referent])
         spans = [(cand.ctx.seg.start, cand.ctx.seg.end)]
         overlapping = [ti for ti in matched if _overlaps(ld.evidence.get(ti), spans)]
-        _authority_examples(out, cand, matched, overlapping, targets)
+        _authority_examples(out, doc, cand, matched, overlapping, targets)
     return out
 
 
-def _authority_examples(out: Examples, cand, matched: list[int], overlapping: list[int], targets: list[dict]) -> None:
+def _authority_examples(out: Examples, doc: DocAnalysis, cand, matched: list[int], overlapping: list[int], targets: list[dict]) -> None:
     """Authority examples of a positive candidate: an authority is right when a gold entry with
     that authority has its evidence in this candidate's segment; any other is no evidence here."""
-    for authority, feats in cand.authority_options:
+    for authority, feats in statement_of(doc, cand):
         here = [ti for ti in matched if targets[ti]["authority"] == authority and ti in overlapping]
         if here:
             out.authority.append((authority_features(cand, feats), 1))
@@ -273,7 +273,7 @@ def cross_validate(docs: list[LabelledDoc], known: KnownEntities | None = None, 
         if known is not None:
             model = fit_known(ex, model, c)
         models.append(model)
-        scored.append(score_candidates(d.analysis, model))
+        scored.append(score_candidates(d.analysis, model, floor=0.05))
     return CrossValidation(docs, scored, models)
 
 
