@@ -128,3 +128,33 @@ def test_offsets_slice_the_name_and_the_sentence() -> None:
             assert text[m.start:m.end] == m.name
         else:
             assert text[m.start:m.end] == "two companies linked to Rosatom"
+
+
+def test_entry_fields_and_dates_are_not_names() -> None:
+    text = (
+        "OFAC added the following person to the SDN List:\n"
+        "KOVAL, Pyotr Ivanovich (a.k.a. KOVAL, Petr); DOB 03 Feb 1971; alt. DOB 1972; POB Tver, Russia (individual).\n"
+    )
+    found = names(text)
+    assert "KOVAL, Pyotr Ivanovich" in found
+    assert not any(n and ("DOB" in n or "Feb" in n or n.isdigit()) for n in found)
+
+
+def test_every_entry_of_a_long_annex_is_read_past_its_fields() -> None:
+    entries = "\n\n".join(
+        f"{k}. {name} TRADING LIMITED\nAddress: Yangon.\nBusiness Reg No: 55{k}0.\nReasons: supplies jet fuel to the air force."
+        for k, name in enumerate(("NORTHWIND", "SILVER LOTUS", "GOLDEN DELTA", "BLUE HERON"), start=1)
+    )
+    text = "The Secretary of State has designated the following entities under the Burma (Sanctions) Regulations 2021:\n\n" + entries
+    found = rows(text)
+    assert {(f"{name} TRADING LIMITED", "organisation", "UK", "designated") for name in ("NORTHWIND", "SILVER LOTUS", "GOLDEN DELTA", "BLUE HERON")} <= found
+
+
+def test_the_instrument_and_the_first_person_say_who_acts() -> None:
+    # the instrument names the authority where no alias does; "we" is the voice of the document
+    assert rows("Ivan Petrov was designated on 4 May under Executive Order 14024.") == {("Ivan Petrov", "person", "US", "designated")}
+    hansard = (
+        "The Minister (Jane Roe)\nWe have today designated Pavel Orlov and Volga Trading LLC. "
+        "The United States sanctioned Oleg Sidorov last year.\nJohn Doe (Leeds East) (Lab)\nI thank the hon. Member for that answer."
+    )
+    assert {("Pavel Orlov", "UK"), ("Volga Trading LLC", "UK")} <= {(name, authority) for name, _, authority, _ in rows(hansard)}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sanctrack.extract.anaphora import Anaphor, find_anaphors, referents
 from sanctrack.extract.candidates import GroupSpan, NameSpan, group_pattern, group_spans, name_spans, tokenize
-from sanctrack.extract.cues import find_authorities, find_cues
+from sanctrack.extract.cues import AuthorityMention, find_authorities, find_cues
 from sanctrack.extract.features import (
     Relation,
     SegmentContext,
@@ -116,7 +116,7 @@ class DocAnalysis:
 def alias_roles(ctx: SegmentContext) -> dict[tuple[int, int], str]:
     """The role of every alias occurrence of a segment (authority_role), computed once per segment."""
     if ctx.roles is None:
-        ctx.roles = {(f, l): authority_role(ctx, f, l) for _, f, l in ctx.auths}
+        ctx.roles = {(f, l): authority_role(ctx, f, l, a.kind) for a, f, l in ctx.auths}
     return ctx.roles
 
 
@@ -139,7 +139,7 @@ _INSTITUTIONS = frozenset("government treasury authorities officials ministers c
 _PARTNER_WORDS = frozenset(("coordination", "coordinated", "alongside", "together", "concert", "partnership", "conjunction", "cooperation"))
 
 
-def authority_role(ctx: SegmentContext, first: int, last: int) -> str:
+def authority_role(ctx: SegmentContext, first: int, last: int, kind: str = "alias") -> str:
     """What an alias occurrence does in its segment: agent, by, list_owner, coordination, negated..."""
     low = ctx.low
     n = len(low)
@@ -164,6 +164,9 @@ def authority_role(ctx: SegmentContext, first: int, last: int) -> str:
         return "addressee"
     if p1 == "by":
         return "by"
+    if kind == "instrument":
+        # "designated under Executive Order 14024": the instrument's authority acted
+        return "by" if p1 in ("under", "pursuant", "to", "per", "with") else "mention"
     if n1 in _OWNER_NOUNS or n1 in ("’s", "'s") and any(w in _OWNER_NOUNS for w in low[last + 2:last + 5]):
         return "list_owner"
     if p1 == "of" and p2 in _OWNER_NOUNS:
@@ -244,7 +247,8 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
             elif 0 <= distance <= _WINDOW:
                 continuation = max(1, distance)
             else:
-                item_chain = item_chain and seg.kind != "sentence"
+                # the fields of an entry ("Address: ...", "Reasons: ...") do not end its list
+                item_chain = item_chain and (seg.kind != "sentence" or bool(_FIELD_RE.match(seg_text)))
                 continue
         if seg.kind == "item":
             item_chain = True
@@ -264,8 +268,14 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
         has_quantity = any(w[:1].isdigit() or w.lower() in _QUANTITY_WORDS for w in toks.text)
         raw[seg.index] = (name_spans(seg_text, toks, lex), group_spans(seg_text, pattern, lex) if has_quantity else [])
 
+    voices = _voices(contexts)
+    speaker = max(voices, key=lambda a: (voices[a], a)) if voices else None
+    if speaker:
+        _first_person(contexts, speaker)
     agents = {i: _agents(ctx) for i, ctx in contexts.items()}
-    default = _default_authority(contexts, agents)
+    default = _default_authority(contexts, agents, voices)
+    if default and not speaker and _first_person(contexts, default):
+        agents = {i: _agents(ctx) for i, ctx in contexts.items()}
     candidates: list[Candidate] = []
     anaphors: list[tuple[SegmentContext, Anaphor]] = []
     for index, ctx in contexts.items():
@@ -399,11 +409,41 @@ def _worth_scoring(ctx: SegmentContext, span: NameSpan, lex: Lexicon) -> bool:
     )
 
 
-def _default_authority(contexts: dict[int, SegmentContext], agents: dict[int, list[str]]) -> str | None:
-    """The document's main authority: the one that acts most, counting the headline and the first
-    lines (where a press release names its publisher) twice; failing that, the one named most."""
+_FIRST_PERSON = frozenset(("we", "We", "WE", "our", "Our"))
+
+
+def _voices(contexts: dict[int, SegmentContext]) -> Counter[str]:
+    """Whose voice the document is, by the instruments and offices it names (voices.csv):
+    "under the Russia (Sanctions) (EU Exit) Regulations 2019" is the UK speaking."""
     votes: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
+    for index, ctx in contexts.items():
+        for a, _, _ in ctx.auths:
+            if a.kind == "instrument":
+                votes[a.authority] += 2 if index <= 3 else 1
+    return votes
+
+
+def _first_person(contexts: dict[int, SegmentContext], speaker: str) -> bool:
+    """"We designated ...", "our sanctions": the document's own voice acts. Each first-person
+    word becomes a mention of the speaking authority (its role is worked out like any alias's)."""
+    changed = False
+    for ctx in contexts.values():
+        words = ctx.toks.text
+        if _FIRST_PERSON.isdisjoint(words):
+            continue
+        found = [(AuthorityMention(speaker, w, ctx.toks.start[k], ctx.toks.end[k], "first_person"), k, k) for k, w in enumerate(words) if w in _FIRST_PERSON]
+        ctx.auths = sorted(ctx.auths + found, key=lambda a: a[1])
+        ctx.roles = None
+        changed = True
+    return changed
+
+
+def _default_authority(contexts: dict[int, SegmentContext], agents: dict[int, list[str]], voices: Counter[str]) -> str | None:
+    """The document's main authority: the one that acts most, counting the headline and the first
+    lines (where a press release names its publisher) twice, and the instruments it acts under
+    (voices.csv); failing that, the one named most."""
+    votes: Counter[str] = Counter(voices)
+    first_seen: dict[str, int] = {a: -1 for a in voices}
     for index, found in agents.items():
         for a in found:
             votes[a] += 2 if index <= 3 else 1

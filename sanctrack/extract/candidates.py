@@ -44,6 +44,13 @@ _ORG_DESCRIPTORS = frozenset(
     " Supply Maintenance Gas Oil Chemicals Chemical Biological Radiological Nuclear Space Aviation".split()
 )
 _JOIN_OF = frozenset("of for".split())
+# The labels of a list entry's fields ("DOB 15 Jul 1998; POB Tulua"): never a word of a name.
+_FIELD_LABELS = frozenset("DOB POB YOB D.O.B. P.O.B. DoB PoB".split())
+# Month words: next to a number they are a date ("15 Jul 1998", "March 2022"), not a name.
+_MONTHS = frozenset(
+    """January February March April May June July August September October November December Jan Feb Mar Apr Jun
+    Jul Aug Sep Sept Oct Nov Dec""".split()
+)
 _QUOTES_OPEN = "\"“‘'«"
 _QUOTES_CLOSE = "\"”’'»"
 
@@ -150,7 +157,11 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
     t = toks.text
     n = len(t)
     spans: list[NameSpan] = []
-    cap = [_is_cap(w) for w in t]  # computed once per token, read many times below
+    cap = [_is_cap(w) and w not in _FIELD_LABELS for w in t]  # computed once per token, read many times below
+    if not _MONTHS.isdisjoint(t):
+        for k, w in enumerate(t):
+            if w in _MONTHS and (k > 0 and t[k - 1][:1].isdigit() or k + 1 < n and t[k + 1][:1].isdigit()):
+                cap[k] = False
     particles = lex.particles
     particle = [(w in particles or "-" in w and _is_particle_word(w, lex)) and not w[:1].isupper() for w in t]
     i = 0

@@ -1,4 +1,5 @@
-"""Cues inside a segment: action words (cues.csv) and authority aliases (authorities.csv).
+"""Cues inside a segment: action words (cues.csv), authority aliases (authorities.csv) and the
+instruments and offices that speak for an authority (voices.csv).
 
 A cue is a fact about the text, not a decision: "already" near a name is evidence that the
 sanction is an existing one, "in coordination with" before an alias is evidence that the alias is
@@ -42,6 +43,7 @@ class AuthorityMention:
     alias: str
     start: int
     end: int
+    kind: str = "alias"  # "alias"; "instrument" (voices.csv: "Executive Order 14024"); "first_person" ("we")
 
 
 def find_cues(segment_lower: str, starts: list[int], lex: Lexicon) -> list[Cue]:
@@ -77,6 +79,9 @@ def find_authorities(segment: str, lex: Lexicon) -> list[AuthorityMention]:
         alias = m.group(0)
         authority = lex.authority_alias.get(alias) or _upper_aliases(lex).get(alias.upper())
         out.append(AuthorityMention(authority, alias, m.start(), m.end()))
+    for m in lex.voice_re.finditer(segment):
+        if not any(a.start < m.end() and m.start() < a.end for a in out):
+            out.append(AuthorityMention(lex.voice_of[m.lastgroup or ""], m.group(0), m.start(), m.end(), "instrument"))
     return out
 
 

@@ -41,6 +41,7 @@ LEXICON_FILES: tuple[str, ...] = (
     "titles.csv",
     "unnamed_singular.csv",
     "victim_events.csv",
+    "voices.csv",
 )
 
 CUE_CLASSES: tuple[str, ...] = (
@@ -74,6 +75,8 @@ class Lexicon:
     victim_words: frozenset[str]
     places: frozenset[str]  # countries, regions, cities: never a target on their own
     demonyms: frozenset[str]  # Russian, Iranians, Sri Lankan: never a target on their own
+    voice_re: re.Pattern[str]  # instruments and offices that show whose voice a document is (group vN)
+    voice_of: dict[str, str]  # group name vN -> authority
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -151,7 +154,24 @@ def load_lexicon() -> Lexicon:
         victim_words=frozenset(w.lower() for w in _column("victim_events.csv", "word")),
         places=frozenset(_column("places.csv", "place")),
         demonyms=frozenset(_column("demonyms.csv", "demonym")),
+        **_voices(),
     )
+
+
+def _voices() -> dict:
+    """voices.csv: one pattern, each row a named group whose name says the authority."""
+    parts, voice_of = [], {}
+    for line_no, row in enumerate(_rows("voices.csv"), 2):
+        try:
+            groups = re.compile(row["pattern"]).groups
+        except re.error as exc:
+            raise ValueError(f"voices.csv line {line_no}: {exc}") from exc
+        if groups:
+            raise ValueError(f"voices.csv line {line_no}: use (?:...), not capturing groups, in {row['pattern']!r}")
+        name = f"v{line_no}"
+        parts.append(f"(?P<{name}>{row['pattern']})")
+        voice_of[name] = row["authority"].strip()
+    return {"voice_re": re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w])"), "voice_of": voice_of}
 
 
 def _prefixes(seq, k: int = 3) -> set[str] | None:
