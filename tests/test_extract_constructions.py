@@ -158,3 +158,14 @@ def test_the_instrument_and_the_first_person_say_who_acts() -> None:
         "The United States sanctioned Oleg Sidorov last year.\nJohn Doe (Leeds East) (Lab)\nI thank the hon. Member for that answer."
     )
     assert {("Pavel Orlov", "UK"), ("Volga Trading LLC", "UK")} <= {(name, authority) for name, _, authority, _ in rows(hansard)}
+
+
+def test_the_names_of_a_removal_are_delisted_where_they_are_listed() -> None:
+    text = (
+        "The State Department has lifted sanctions on a shipping network. "
+        "The firms removed are Harbour Line Ltd, of Limassol, and Coastal Freight LLC."
+    )
+    assert rows(text) == {
+        ("Harbour Line Ltd", "organisation", "US", "delisted"),
+        ("Coastal Freight LLC", "organisation", "US", "delisted"),
+    }
