@@ -169,3 +169,12 @@ def test_the_names_of_a_removal_are_delisted_where_they_are_listed() -> None:
         ("Harbour Line Ltd", "organisation", "US", "delisted"),
         ("Coastal Freight LLC", "organisation", "US", "delisted"),
     }
+
+
+def test_programmes_places_addresses_and_offices_are_never_targets() -> None:
+    text = (
+        "OFAC designated Harbour Line Ltd [SDGT] under the Specially Designated Global Terrorists programme, "
+        "with offices on Marsa Road in the Bay Region. Besides Harbour Line, North Korean brokers were named. "
+        "Media enquiries: Foreign, Commonwealth & Development Office, King Charles Street, London."
+    )
+    assert names(text) == {"Harbour Line Ltd"}

@@ -397,6 +397,8 @@ def _worth_scoring(ctx: SegmentContext, span: NameSpan, lex: Lexicon) -> bool:
     joined = ctx.text[span.start:span.end]
     if joined in lex.authority_alias or joined in lex.media or joined in lex.places or joined.title() in lex.places:
         return False
+    if joined in lex.programmes or joined in lex.demonyms or len(words) > 1 and words[-1] in lex.place_heads:
+        return False  # "SDGT", "Global Anti-Corruption", "North Korean", "Horse Guards Road", "Bay Region"
     if all(part in lex.demonyms or part.title() in lex.demonyms for part in joined.replace("-", " ").split()):
         return False  # "Latvian", "Spanish-Venezuelan", "Iranians"
     if _LIST_REF_RE.fullmatch(joined):

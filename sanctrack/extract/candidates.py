@@ -300,7 +300,8 @@ _LEADING_WORDS = frozenset(
     However Separately Additionally Further Furthermore Moreover Last Next Earlier Later Then Now Here There It Its
     Their His Her Our We They He She I You Thursday's Monday's Tuesday's Wednesday's Friday's Saturday's Sunday's
     Today's Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December Mr Mrs Ms Dr Sir Image Photo Read Share Related Tags THE""".split()
+    August September October November December Mr Mrs Ms Dr Sir Image Photo Read Share Related Tags THE Besides Despite
+    Although Though Because Unlike Amid Amidst Through Via Whilst Until Whether Instead Indeed""".split()
 )
 
 

@@ -34,7 +34,9 @@ LEXICON_FILES: tuple[str, ...] = (
     "name_particles.csv",
     "org_words.csv",
     "places.csv",
+    "place_heads.csv",
     "predicates.csv",
+    "programmes.csv",
     "role_nouns.csv",
     "rosatom.csv",
     "stopwords.csv",
@@ -75,6 +77,8 @@ class Lexicon:
     victim_words: frozenset[str]
     places: frozenset[str]  # countries, regions, cities: never a target on their own
     demonyms: frozenset[str]  # Russian, Iranians, Sri Lankan: never a target on their own
+    programmes: frozenset[str]  # sanctions programmes, regimes, list names and their tags (SDGT): never targets
+    place_heads: frozenset[str]  # last words of an address or a place ("Road", "District"): never targets
     voice_re: re.Pattern[str]  # instruments and offices that show whose voice a document is (group vN)
     voice_of: dict[str, str]  # group name vN -> authority
 
@@ -153,6 +157,8 @@ def load_lexicon() -> Lexicon:
         particles=frozenset(_column("name_particles.csv", "particle")),
         victim_words=frozenset(w.lower() for w in _column("victim_events.csv", "word")),
         places=frozenset(_column("places.csv", "place")),
+        programmes=frozenset(_column("programmes.csv", "name")),
+        place_heads=frozenset(_column("place_heads.csv", "word")),
         demonyms=frozenset(_column("demonyms.csv", "demonym")),
         **_voices(),
     )
