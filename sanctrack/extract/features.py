@@ -358,6 +358,8 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
         feats.append(f"own_right:{own_right}")
     if gov == "start" and right in ("passive_sanction", "passive_delist", "state_sanction"):
         feats.append("subject_of_sanction")
+    elif gov in ("start", "comma") and right in ("speech", "aux_other", "verb_other", "active_predicate", "relative"):
+        feats.append(f"subject_acts:{right}")  # "X, the foreign minister, has welcomed the sanctions"
     feats.extend(cue_features(ctx, own_head, last, "cue"))
 
     # patterns
