@@ -178,3 +178,12 @@ def test_programmes_places_addresses_and_offices_are_never_targets() -> None:
         "Media enquiries: Foreign, Commonwealth & Development Office, King Charles Street, London."
     )
     assert names(text) == {"Harbour Line Ltd"}
+
+
+def test_officials_who_comment_after_an_appositive_are_not_targets() -> None:
+    text = (
+        "The UK has sanctioned Boreal Shipping LLC for moving stolen grain. "
+        "Maria Lindqvist, Director General for Trade at the Ministry of Commerce, said the measures were overdue. "
+        "The Russian envoy, Pavel Ostrov, condemned them in a statement."
+    )
+    assert names(text) == {"Boreal Shipping LLC"}

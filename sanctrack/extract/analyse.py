@@ -289,7 +289,7 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
             s for s in names
             if _worth_scoring(ctx, s, lex) and not any(a_s < s.end and s.start < a_e for a_s, a_e in alias_spans)
         ]
-        lists = enumerations(ctx, names)
+        lists = enumerations(ctx, names, lex)
         group_ranges = [(g.start, g.end) for g in groups]
         for span, (head, end) in zip(names, lists):
             if any(gs <= span.start < ge for gs, ge in group_ranges):

@@ -126,12 +126,8 @@ class NameSpan:
     flags: set[str] = field(default_factory=set)
 
 
-def _strip_title(tokens: list[str], i: int, j: int, lex: Lexicon) -> int:
-    """Index of the first name token after a leading title ("Lieutenant General X" -> X), or i.
-
-    The title is the longest prefix of capitalised words (with "of"/"the" inside) that ends in a
-    title word; it is kept with the name when what follows is an organisation ("General Directorate").
-    """
+def _title_prefix_end(tokens: list[str], i: int, j: int, lex: Lexicon) -> int:
+    """Index after the longest run of capitalised words from i that ends in a title word, or i."""
     best = i
     for k in range(i, j + 1):
         word = tokens[k].rstrip(".")
@@ -139,6 +135,22 @@ def _strip_title(tokens: list[str], i: int, j: int, lex: Lexicon) -> int:
             best = k + 1
         elif not (word in ("of", "the", "and", "for") or word[:1].isupper()):
             break
+    return best
+
+
+def is_title_phrase(tokens: list[str], i: int, j: int, lex: Lexicon) -> bool:
+    """'Minister for Karamoja Affairs', 'Director General for Trade': a title with its field, not a name."""
+    best = _title_prefix_end(tokens, i, j, lex)
+    return i < best <= j and tokens[best] in ("of", "for")
+
+
+def _strip_title(tokens: list[str], i: int, j: int, lex: Lexicon) -> int:
+    """Index of the first name token after a leading title ("Lieutenant General X" -> X), or i.
+
+    The title is the longest prefix of capitalised words (with "of"/"the" inside) that ends in a
+    title word; it is kept with the name when what follows is an organisation ("General Directorate").
+    """
+    best = _title_prefix_end(tokens, i, j, lex)
     if best == i or best > j:
         return i
     if tokens[best] in ("of", "for"):

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from sanctrack.extract.candidates import GroupSpan, NameSpan, Tokens, _is_upper_word
+from sanctrack.extract.candidates import GroupSpan, NameSpan, Tokens, _is_upper_word, is_title_phrase
 from sanctrack.extract.cues import AuthorityMention, Cue
 from sanctrack.extract.lexicon import Lexicon
 from sanctrack.extract.syntax import TARGET_NOUNS, is_verb_like, left_governor, right_context
@@ -203,17 +203,21 @@ class Enumeration:
 _SEPARATORS = frozenset([",", ";", "and", "or", "as", "well", "plus", "&"])
 
 
-def enumerations(ctx: SegmentContext, spans: list[NameSpan]) -> list[tuple[int, int]]:
+def enumerations(ctx: SegmentContext, spans: list[NameSpan], lex: Lexicon) -> list[tuple[int, int]]:
     """For each span, (first token of its list, last token of its list); a name alone is its own list.
 
     Two candidates belong to one list when only separators (", ; and or as well as"), an appositive
     about the first (", head of X,") and a modifier of the second (", its owner") lie between them.
+    An office ("X, Director General for Trade at ...") is the first's appositive, not a member.
     """
     low = ctx.low
+    t = ctx.toks.text
     heads: list[int] = []
     for k, span in enumerate(spans):
         begin = span.title_first if span.title_first is not None else span.first
-        if k and low[begin - 1] != "of" and _is_separator_gap(low[spans[k - 1].last + 1:begin]):
+        gap = slice(spans[k - 1].last + 1, begin) if k else slice(0, 0)
+        if k and low[begin - 1] != "of" and _is_separator_gap(low[gap], t[gap]) and not (
+                low[begin - 1] == "," and span.title is None and is_title_phrase(t, span.first, span.last, lex)):
             heads.append(heads[-1])
         else:
             heads.append(begin)
@@ -223,13 +227,14 @@ def enumerations(ctx: SegmentContext, spans: list[NameSpan]) -> list[tuple[int, 
     return list(zip(heads, ends))
 
 
-def _is_separator_gap(gap: list[str]) -> bool:
+def _is_separator_gap(gap: list[str], written: list[str]) -> bool:
     """Only list punctuation between two members, possibly with an appositive about the first
-    (", head of the directorate,") and a lower-case modifier of the second (", its owner")."""
+    (", head of the directorate,") and a lower-case modifier of the second (", its owner").
+    `gap` is in lower case, `written` as written."""
     if not gap or len(gap) > 16:
         return False
     k = len(gap)
-    while k > 0 and gap[k - 1].isalpha() and gap[k - 1].islower() and gap[k - 1] not in _SEPARATORS and not is_verb_like(gap[k - 1]):
+    while k > 0 and written[k - 1].isalpha() and written[k - 1].islower() and gap[k - 1] not in _SEPARATORS and not is_verb_like(gap[k - 1]):
         k -= 1  # the second member's modifiers
     core = gap[:k]
     if not core:
@@ -304,6 +309,8 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
             feats.append("shape:stopword")
         if first == 0:
             feats.append("shape:single_at_start")
+    if span.title is None and is_title_phrase(t, first, last, lex):
+        feats.append("shape:title_phrase")
     if span.quoted:
         feats.append("shape:quoted")
     if any(w in _INSTRUMENT_WORDS for w in words):

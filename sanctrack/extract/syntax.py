@@ -196,6 +196,8 @@ def right_context(low: list[str], after: int) -> tuple[str, int]:
                 k = j + 1
                 break
             if low[j] in (";", ".", ":", "(", ")") or is_verb_like(low[j]) and low[j] not in ("known",):
+                if j == k + 1 and low[j].isalpha():
+                    k = j  # "The chancellor, X, condemned them": the comma closed an appositive before the name
                 break
     if k >= n or low[k] in (".", ";", ":"):
         return "end", -1
