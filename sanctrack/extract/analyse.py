@@ -735,6 +735,10 @@ def authority_options(doc: DocAnalysis, cand: Candidate) -> list[tuple[str, list
         else:
             feats.append(f"below_best_tier:{best_tier}")
         feats.extend(f"other_role:{r}" for r in sorted(other_roles.get(authority, ())))
+        if best_tier == "default" and "default" in ts:
+            # how much the document is one authority's: a lone publisher, or one voice among several
+            acting = len({a for found in doc.agents.values() for a in found})
+            feats.append(f"default&acting:{min(acting, 3)}")
         options.append((authority, feats))
     return options
 

@@ -421,11 +421,18 @@ _FIELD_WORDS = frozenset(
 )
 
 
+_VERB_FIELD_WORDS = frozenset(("listed", "linked"))  # fields only as "Listed on", "Date listed", "Linked to"
+
+
+def _verb_field(low: list[str], k: int) -> bool:
+    return k + 1 < len(low) and low[k + 1] in ("on", "to") or k > 0 and low[k - 1] == "date"
+
+
 def _after_field_label(t: list[str], low: list[str], i: int) -> bool:
     """'POB Culiacan, Sinaloa, Mexico', 'Nationality: Somalia', '(Linked To: X)': the value of an
     entry's field (the field runs back to the previous ';' or '(')."""
     for k in range(i - 1, max(-1, i - 12), -1):
-        if low[k] in _FIELD_WORDS:
+        if low[k] in _FIELD_WORDS and not (low[k] in _VERB_FIELD_WORDS and not _verb_field(low, k)):
             return True
         if low[k] in (";", "(", ".") or low[k] in ("and",):
             return False
