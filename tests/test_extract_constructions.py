@@ -187,3 +187,9 @@ def test_officials_who_comment_after_an_appositive_are_not_targets() -> None:
         "The Russian envoy, Pavel Ostrov, condemned them in a statement."
     )
     assert names(text) == {"Boreal Shipping LLC"}
+
+
+def test_a_list_transposed_into_another_authoritys_own_is_its_designation() -> None:
+    assert rows("Canada has transposed the listing of Omar Haddad into its own regulations.") == {
+        ("Omar Haddad", "person", "Canada", "designated"),
+    }
