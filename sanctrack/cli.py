@@ -528,51 +528,70 @@ def _shown_name(cand) -> str:
 
 
 @main.command(epilog=_examples("sanctrack export --format parquet --out exports/",
-                               "sanctrack export --format csv --out exports/ --table mentions",
+                               "sanctrack export --format parquet --format csv --out exports/ --force",
+                               "sanctrack export --format csv --out exports/ --table mentions --verbose",
                                "sanctrack export --format ftm --out exports/"))
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "ftm"]), required=True,
-              help="ftm: FollowTheMoney entities as JSON lines, in DIR/entities.ftm.json.")
+@click.option("--format", "formats", type=click.Choice(["csv", "parquet", "ftm"]), required=True, multiple=True,
+              help="csv, parquet (repeatable: both in one go); ftm: FollowTheMoney entities as JSON lines, in "
+                   "DIR/entities.ftm.json.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: SANCTRACK_EXPORT_DIR, data/exports).")
 @click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist (refused otherwise).")
+@click.option("--verbose", is_flag=True, help="List every file written, with its rows.")
 @click.pass_obj
-def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...], force: bool) -> None:
+def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tuple[str, ...], force: bool,
+           verbose: bool) -> None:
     """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities.
 
     Each file is written whole under a temporary name, then renamed; existing files are refused
-    (before anything is written) unless --force.
+    (before anything is written) unless --force. Prints one line naming the exports (--verbose: each file).
     """
     from sanctrack.outputs import OutputExists
     from sanctrack.warehouse.export import export_warehouse
 
     out_dir = out_dir or load_settings().export_dir
-    con = _open_read_only(obj["db_path"])
-    if fmt == "ftm":
-        if tables:
-            con.close()
-            _fail("--table does not apply to --format ftm (it writes every designation and mention)")
-        from sanctrack.warehouse.ftm import export_ftm
-
-        try:
-            counts = export_ftm(con, out_dir, force)
-        except OutputExists as exc:
-            _fail(str(exc))
-        finally:
-            con.close()
-        for schema, n in counts.items():
-            click.echo(f"{n:>8,} {schema}")
-        click.echo(f"exports: {(out_dir / 'entities.ftm.json').resolve()}")
+    formats = tuple(dict.fromkeys(formats))
+    if "ftm" in formats:
+        if len(formats) > 1 or tables:
+            _fail("--format ftm goes alone, without --table (it writes every designation and mention)")
+        _export_ftm(obj["db_path"], out_dir, force)
         return
+    con = _open_read_only(obj["db_path"])
     try:
-        written = export_warehouse(con, out_dir, fmt, list(tables) or None, force)
+        written = [row for fmt in formats for row in export_warehouse(con, out_dir, fmt, list(tables) or None, force)]
     except (ValueError, OutputExists) as exc:
         _fail(str(exc))
     finally:
         con.close()
-    for name, path, rows in written:
-        click.echo(f"{rows:>8,} rows  {path}")
-    click.echo(f"exports: {out_dir.resolve()}")
+    if verbose:
+        for name, path, rows in written:
+            click.echo(f"{rows:>8,} rows  {path}")
+    names = {name for name, _, _ in written}
+    kinds = " and ".join({"csv": "CSV", "parquet": "Parquet"}[f] for f in formats)
+    click.echo(f"exports: {_plural(len(names), 'table or view', 'tables and views')} as {kinds} in "
+               f"{out_dir.resolve()}")
+
+
+def _export_ftm(db_path: Path, out_dir: Path, force: bool) -> None:
+    from sanctrack.outputs import OutputExists
+    from sanctrack.warehouse.ftm import export_ftm
+
+    con = _open_read_only(db_path)
+    try:
+        result = export_ftm(con, out_dir, force)
+    except OutputExists as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    click.echo("entities: " + ", ".join(f"{n:,} {schema}" for schema, n in result.counts.items()))
+    click.echo(result.unmapped.summary_line())
+    click.echo(f"exports: {result.path.resolve()}")
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 source", "2 sources": the count and the word that goes with it."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 @main.command(epilog=_examples("sanctrack report --out report.html",

@@ -83,9 +83,20 @@ def test_extract_reports_unreadable_files_and_goes_on(tmp_path: Path, seed_artic
     assert result.output.count('"entity_type"') == 4
 
 
-def test_export_writes_every_table_and_view(loaded_db: Path, tmp_path: Path) -> None:
+def test_export_writes_every_table_and_view_and_says_so_in_one_line(loaded_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "exports"
-    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", "parquet", "--out", str(out)])
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", "parquet", "--format", "csv",
+                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (out / "mentions.parquet").exists() and (out / "sanctioned_persons.parquet").exists()
-    assert "       4 rows" in result.output
+    assert (out / "mentions.parquet").exists() and (out / "sanctioned_persons.csv").exists()
+    views = len(list(out.glob("*.csv")))
+    assert views == len(list(out.glob("*.parquet"))) > 20
+    assert result.output == f"exports: {views} tables and views as Parquet and CSV in {out.resolve()}\n"
+
+
+def test_export_verbose_lists_every_file(loaded_db: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", "csv", "--out", str(tmp_path),
+                                       "--table", "mentions", "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"       4 rows  {tmp_path / 'mentions.csv'}",
+                                          f"exports: 1 table or view as CSV in {tmp_path.resolve()}"]
