@@ -262,16 +262,13 @@ def _open_read_only(db_path: Path):
         _fail(str(exc))
 
 
-def _print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _print_table(columns: list[str], rows: list[tuple], title: str | None = None, wide: bool = False,
+                 wrap: bool = False) -> None:
+    """A table fitted to the terminal (cells shortened at word boundaries, or wrapped; --wide for whole cells)."""
+    from sanctrack.terminal import print_table
 
-    table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    Console(width=max(shutil.get_terminal_size().columns, 120)).print(table)
+    if print_table(columns, rows, title=title, wide=wide, wrap=wrap):
+        click.echo("(cells shortened to fit the terminal: --wide shows them whole)", err=True)
 
 
 def _lists_options(func):
@@ -349,22 +346,28 @@ def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], list
 
 @main.command(epilog=_examples(
     "sanctrack query \"select name, role, authority from sanctioned_persons\"",
+    "sanctrack query \"select * from rosatom_linked\" --wide | less -S",
     "sanctrack query \"select * from mentions_by_authority_action\" --format csv",
+    "sanctrack query \"select authority, count(*) from designations group by all\" --format markdown",
     "sanctrack query \"select count(*) from 'data/exports/mentions.parquet'\" --exports",
 ))
 @click.argument("sql")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+              show_default=True, help="table: fitted to the terminal; csv, json, markdown: every row, cells whole.")
+@click.option("--wide", is_flag=True, help="With the table: every cell whole, the table as wide as it needs.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
               help="Seconds before the query is stopped and the warehouse released.")
 @click.option("--exports", "read_exports", is_flag=True,
               help="Also let the query read the files of the export folder (SANCTRACK_EXPORT_DIR), and no other.")
 @click.pass_obj
-def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> None:
+def query(obj: dict, sql: str, fmt: str, wide: bool, timeout: float, read_exports: bool) -> None:
     """Run one read-only SQL statement against the warehouse.
 
-    One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), checked by DuckDB's parser; the
-    warehouse is opened read-only and the connection can read no other file (with --exports, the
-    export folder too), reach no network and change no setting. See docs/security.md.
+    One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), checked by DuckDB's parser: several
+    statements, or none, are refused. The warehouse is opened read-only and the connection can read
+    no other file (with --exports, the export folder too), reach no network and change no setting.
+    The table fits the terminal: long cells are shortened at word boundaries, and rows with too many
+    columns are shown as records; --wide shows every cell whole. See docs/security.md.
     """
     import duckdb
 
@@ -383,8 +386,10 @@ def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> 
                     writer.writerows(rows)
             elif fmt == "json":
                 _write_json_rows(columns, batches)
+            elif fmt == "markdown":
+                _write_markdown_rows(columns, batches)
             else:
-                _print_query_table(columns, batches)
+                _print_query_table(columns, batches, wide)
     except QueryRefused as exc:
         _fail(f"refused: {exc}")
     except QueryTimedOut as exc:
@@ -395,18 +400,20 @@ def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> 
         con.close()
 
 
-TABLE_ROWS = 10_000  # a terminal table beyond this is unreadable: csv and json stream every row
+TABLE_ROWS = 10_000  # a terminal table beyond this is unreadable: csv, json and markdown stream every row
 
 
-def _print_query_table(columns: list[str], batches) -> None:
+def _print_query_table(columns: list[str], batches, wide: bool) -> None:
     rows, more = [], 0
     for batch in batches:
         room = TABLE_ROWS - len(rows)
         rows.extend(batch[:room])
         more += max(len(batch) - room, 0)
-    _print_table(columns, rows)
+    _print_table(columns, rows, wide=wide)
+    if not rows:
+        click.echo("(no rows)", err=True)
     if more:
-        click.echo(f"... and {more:,} more rows: use --format csv or json for all of them", err=True)
+        click.echo(f"... and {more:,} more rows: use --format csv, json or markdown for all of them", err=True)
 
 
 def _write_json_rows(columns: list[str], batches) -> None:
@@ -419,6 +426,17 @@ def _write_json_rows(columns: list[str], batches) -> None:
             sys.stdout.write(("\n" if first else ",\n") + "  " + record.replace("\n", "\n  "))
             first = False
     sys.stdout.write("\n]\n" if not first else "]\n")
+
+
+def _write_markdown_rows(columns: list[str], batches) -> None:
+    """A Markdown table, written as the rows come; values escaped so that they show as written."""
+    from sanctrack.run_summary import escape_markdown
+
+    sys.stdout.write("| " + " | ".join(escape_markdown(c) for c in columns) + " |\n")
+    sys.stdout.write("|" + "---|" * len(columns) + "\n")
+    for batch in batches:
+        for row in batch:
+            sys.stdout.write("| " + " | ".join(escape_markdown(v) for v in row) + " |\n")
 
 
 # Exit codes of `sanctrack screen`, for scripts (documented in README.md).
@@ -514,7 +532,7 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
             _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
                          [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, _shown_name(c),
                            describe(c.evidence)) for _, rank, c in results],
-                         title=f"Candidates for {name!r}")
+                         title=f"Candidates for {name!r}", wrap=True)
         if not matched:
             click.echo(f"No match at or above {threshold:.2f}" + (" (candidates below it are shown above)"
                                                                    if results else "") + ".", err=True)

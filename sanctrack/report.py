@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 import duckdb
 
-from sanctrack.text import strip_control_characters
+from sanctrack.text import shorten, strip_control_characters
 from sanctrack.warehouse.db import table_names
 
 # One colour per authority, in order of appearance; enough for the four lists and a few countries.
@@ -128,15 +128,6 @@ def _esc(value: object) -> str:
         return f"{value:,}"
     # Control characters are stripped at load; a warehouse loaded before that still gives valid HTML.
     return html.escape(strip_control_characters(str(value)), quote=True)
-
-
-def shorten(text: str, limit: int) -> str:
-    """The text cut at the last word boundary within `limit` characters, with an ellipsis; whole if it fits."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(",;:") + "…"
 
 
 def _marked(text: str, span: tuple[int, int] | None, start: int = 0, end: int | None = None) -> str:

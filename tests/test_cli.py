@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sanctrack.cli import main
+from tests.helpers import query as query_rows
 
 EXTRACT_FIELDS = ["doc", "name", "entity_type", "count", "role", "affiliation", "authority", "action",
                   "rosatom_linked", "sentence", "start", "end", "confidence", "cue"]
@@ -100,3 +102,62 @@ def test_export_verbose_lists_every_file(loaded_db: Path, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [f"       4 rows  {tmp_path / 'mentions.csv'}",
                                           f"exports: 1 table or view as CSV in {tmp_path.resolve()}"]
+
+
+@pytest.mark.parametrize("sql", ["", "   ", ";", "/* only a comment */ ;"])
+def test_query_refuses_an_empty_statement(loaded_db: Path, sql: str) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", sql])
+    assert result.exit_code == 1
+    assert "refused: the SQL is empty" in result.output and "no rows" not in result.output
+
+
+def test_query_refuses_several_statements_and_says_so(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", "select 1; select 2"])
+    assert result.exit_code == 1
+    assert "refused: one statement at a time (2 given)" in result.output and "2\n" not in result.output
+
+
+SENTENCES = "select name, sentence from mentions where name is not null order by name"
+
+
+def test_a_wide_query_fits_the_terminal_with_cells_cut_at_word_boundaries(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", SENTENCES], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    sentences = [s for (s,) in query_rows(loaded_db, "select sentence from mentions where name is not null")]
+    for cell in (line.split("│")[2].strip() for line in lines if line.startswith("│ ")):
+        assert cell.endswith("…") and any(s.startswith(cell[:-1]) for s in sentences)
+        assert any(s[len(cell) - 1] == " " for s in sentences if s.startswith(cell[:-1])), "cut at a word boundary"
+    assert "cells shortened to fit the terminal: --wide shows them whole" in result.stderr
+
+
+def test_query_wide_prints_every_cell_whole(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", SENTENCES, "--wide"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    for (sentence,) in query_rows(loaded_db, "select sentence from mentions where name is not null"):
+        assert sentence in result.output
+
+
+def test_a_query_of_many_columns_prints_records(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", "select * from mentions_enriched limit 2"],
+                                env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("── row 1 ") and sum(line.startswith("── row ") for line in lines) == 2
+    assert any(re.fullmatch(r"authority +UK", line) for line in lines)
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_query_markdown_gives_a_table_of_escaped_values(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query",
+                                       "select name, role from sanctioned_persons order by name", "--format",
+                                       "markdown"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "| name | role |",
+        "|---|---|",
+        "| Artem Chaika |  |",
+        "| Pavel Fradkov | Defense Minister |",
+        "| Vladimir Selin | head of a division within the defense ministry |",
+    ]

@@ -211,11 +211,12 @@ def test_an_unnamed_group_shows_its_phrase_and_count(page: str) -> None:
     ("Rosatom-linked organisations step up", 20, "Rosatom-linked…"),
     ("short", 20, "short"),
     ("territorial integrity, sovereignty", 24, "territorial integrity…"),
+    ("4490b6a1b1494cfaa5ae5bb", 8, "4490b6a…"),  # one long word: cut where it must be
 ])
 def test_shorten_cuts_at_word_boundaries(text: str, limit: int, expected: str) -> None:
-    from sanctrack.report import shorten
+    from sanctrack.text import shorten
 
-    assert shorten(text, limit) == expected
+    assert shorten(text, limit) == expected and len(shorten(text, limit)) <= limit
 
 
 def test_the_page_needs_no_network_and_runs_no_script(page: str) -> None:
