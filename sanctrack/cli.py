@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
+import re
 import sys
 from pathlib import Path
 
@@ -17,10 +17,10 @@ def _examples(*lines: str) -> str:
     return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-def _prepare_prefect() -> None:
-    """Prefect's environment, set before it is imported; its temporary server tied to this process,
-    so that a kill of this process (even SIGKILL) ends the server too."""
-    configure_prefect_environment()
+def _prepare_prefect(verbose: bool = False) -> None:
+    """Prefect's environment, set before it is imported (quiet but for warnings unless `verbose`); its
+    temporary server tied to this process, so that a kill of this process (even SIGKILL) ends the server too."""
+    configure_prefect_environment(verbose)
     from sanctrack.prefect_local import tie_temporary_server_to_this_process
 
     tie_temporary_server_to_this_process()
@@ -36,11 +36,12 @@ def _fail(message: str) -> None:
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="SANCTRACK_DB",
     default=None, help="Warehouse file (env SANCTRACK_DB; default data/sanctrack.duckdb).",
 )
+@click.option("--verbose", is_flag=True, help="Show Prefect's, Dask's and each step's INFO logs, and timings.")
 @click.version_option(package_name="sanctrack")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, verbose: bool) -> None:
     """sanctrack: sanctions mentions from news and official lists, in a DuckDB warehouse."""
-    ctx.obj = {"db_path": db_path or load_settings().db_path}
+    ctx.obj = {"db_path": db_path or load_settings().db_path, "verbose": verbose}
 
 
 @main.group(epilog=_examples("sanctrack run news", "sanctrack run news https://example.org/article.html"))
@@ -72,7 +73,7 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
     validated, in batches; the run is loaded in one transaction. Documents that fail are
     reported by name and skipped; the others load.
     """
-    _prepare_prefect()
+    _prepare_prefect(obj["verbose"])
     from sanctrack.flows.news import news_flow, task_runner_for
     from sanctrack.warehouse.db import WarehouseError
 
@@ -99,17 +100,18 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
         _fail(str(exc))
     for error in result["errors"]:
         click.secho(f"skipped {error['source']}: {error['message']}", fg="yellow", err=True)
-    _print_run_mentions(db_path, result["document_ids"])
     counts = result["counts"]
     click.echo(
-        f"run {result['run_id']} {result['status']}: documents read {counts.get('documents_read', 0)}, "
-        f"skipped as unchanged {counts.get('documents_skipped', 0)}, extracted {counts.get('documents_extracted', 0)}, "
-        f"failed {len(result['errors'])}; mentions added {counts.get('mentions_added', 0)}; "
-        f"rows quarantined {counts.get('quarantined', 0)}"
+        f"run {result['run_id']} {result['status']}: {_plural(counts.get('documents_read', 0), 'document')} read "
+        f"({counts.get('documents_skipped', 0):,} unchanged, {counts.get('documents_extracted', 0):,} extracted), "
+        f"{len(result['errors']):,} failed; {_plural(counts.get('mentions_added', 0), 'mention')} added; "
+        f"{_plural(counts.get('quarantined', 0), 'row')} quarantined"
     )
-    stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result["seconds"].items())
-    click.echo(f"time per stage: {stages}")
+    if obj["verbose"]:
+        stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result["seconds"].items())
+        click.echo(f"time per stage: {stages}")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
+    _print_run_mentions(db_path, result["document_ids"])  # last: what the run found stays on the screen
     if result["status"] == "partial" and not result["document_ids"]:
         sys.exit(1)
 
@@ -143,7 +145,7 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
     and an OFAC delta file applies only on top of the version it follows. A source that fails is
     reported and leaves what was loaded before as it was; the other sources still load.
     """
-    _prepare_prefect()
+    _prepare_prefect(obj["verbose"])
     from sanctrack.flows.lists import lists_flow
     from sanctrack.warehouse.db import WarehouseError
 
@@ -154,16 +156,19 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
         _fail(str(exc))
     for item in result["sources"]:
         if item["status"] == "failed":
-            click.secho(f"failed   {item['source']}: {item['error']}", fg="red", err=True)
+            click.secho(f"failed    {item['source']}: {_source_error(item['source'], item['error'])}", fg="red",
+                        err=True)
         elif item["status"] == "unchanged":
             click.echo(f"unchanged {item['source']}: {item['reason']}")
         else:
             click.echo(
-                f"loaded   {item['source']}: {item['authority']} {item['list_name']} of {item['published_on']}: "
-                f"{item['designations']:,} designations, {item['added']:,} added, {item['amended']:,} amended, "
-                f"{item['removed']:,} removed, {item['quarantined']:,} rows quarantined"
+                f"loaded    {item['source']}: {_list_title(item['authority'], item['list_name'])} of "
+                f"{item['published_on']}: {_plural(item['designations'], 'designation')}, {item['added']:,} added, "
+                f"{item['amended']:,} amended, {item['removed']:,} removed, "
+                f"{_plural(item['quarantined'], 'row')} quarantined"
             )
-    click.echo(f"run {result['run_id']} {result['status']}: {len(result['errors'])} sources failed")
+    click.echo(f"run {result['run_id']} {result['status']}: {_plural(len(result['sources']), 'source')}, "
+               f"{len(result['errors']):,} failed")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
     if result["errors"]:
         sys.exit(1)
@@ -213,6 +218,19 @@ def serve(obj: dict, news_sources: tuple[str, ...], news_sources_file: Path | No
     click.echo(f"Prefect server: {api_url}; warehouse: {Path(obj['db_path']).resolve()}")
     serve_deployments(deployments)
 
+def _list_title(authority: str, list_name: str) -> str:
+    """"UK OFSI Consolidated List"; a list whose name already begins with its authority is not named twice."""
+    return list_name if list_name.split(" ", 1)[0] == authority else f"{authority} {list_name}"
+
+
+def _source_error(source: str, error: str) -> str:
+    """A source's error as said once: without the exception's class and the source's own name repeated."""
+    message = re.sub(r"^\w*(?:Error|Exception): ", "", error)
+    while message.startswith(f"{source}: "):
+        message = message[len(source) + 2:]
+    return message
+
+
 def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40) -> None:
     import pandas as pd
 
@@ -238,14 +256,17 @@ def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40)
             )
             select
                 coalesce(m.name, substr(d.text, m.span_start + 1, m.span_end - m.span_start)) as target,
-                m.entity_type as type, m.count, m.role, m.affiliation, m.authority, m.action,
-                m.is_rosatom_linked as rosatom,
+                case when m.name is not null then replace(m.entity_type, '_', ' ')
+                    when m.count is null then 'unnamed group, size not given'
+                    else 'unnamed group of ' || m.count end as type,
+                m.role, m.affiliation, m.authority, m.action,
+                case when m.is_rosatom_linked then 'yes' else '' end as rosatom,
             from first_mentions as m
             join documents as d using (document_id)
             order by m.source_uri, m.span_start
             """
         )
-        _print_table(relation.columns, relation.fetchall(), title=f"Sanctions mentions found ({total:,})")
+        _print_table(relation.columns, relation.fetchall(), title=f"Sanctions mentions found ({total:,})", wrap=True)
         if total > limit:
             click.echo(f"... and {total - limit:,} more: sanctrack query \"select * from mentions_enriched\"")
     finally:

@@ -148,3 +148,19 @@ def test_a_query_of_many_columns_prints_records(loaded_db: Path) -> None:
     assert lines[0].startswith("── row 1 ") and sum(line.startswith("── row ") for line in lines) == 2
     assert any(re.fullmatch(r"authority +UK", line) for line in lines)
     assert max(len(line) for line in lines) <= 100
+
+
+def test_run_lists_names_each_list_and_each_error_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sanctrack.flows.lists as lists_module
+    from sanctrack.flows.lists import run_lists
+
+    monkeypatch.setattr(lists_module, "lists_flow", lambda sources, db_path, fmt, force, max_shrink: run_lists(
+        sources, db_path, fmt, force, max_shrink))
+    lists = Path(__file__).parent / "fixtures" / "lists"
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "w.duckdb"), "run", "lists", str(lists / "un_5.xml"),
+                                       str(lists / "eu_fsf_truncated.xml")])
+    assert result.exit_code == 1
+    assert ": UN Security Council Consolidated List of " in result.output and "UN UN" not in result.output
+    assert result.output.count("malformed XML") == 1 and "eu_fsf_truncated.xml: line 12, column 45" in result.output
+    assert "ListFormatError" not in result.output and result.output.count("eu_fsf_truncated.xml") == 1
+    assert "5 designations, 5 added" in result.output and "2 sources, 1 failed" in result.output

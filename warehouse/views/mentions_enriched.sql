@@ -33,6 +33,7 @@ final as (
         m.span_start,
         m.span_end,
         m.extractor_version,
+        m.run_id,
     from mentions as m
     inner join documents as d on d.document_id = m.document_id
 )
