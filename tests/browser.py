@@ -107,7 +107,10 @@ def render(page: Path, width: int, measure: str, chromium: str, timeout_s: float
             pipe.call("Page.navigate", session, url=page.resolve().as_uri())
             pipe.wait_for("Page.loadEventFired")
             size = pipe.call("Page.getLayoutMetrics", session)["cssContentSize"]
-            value = pipe.call("Runtime.evaluate", session, expression=measure, returnByValue=True)["result"]
+            evaluated = pipe.call("Runtime.evaluate", session, expression=measure, returnByValue=True)
+            if "exceptionDetails" in evaluated:
+                raise RuntimeError(f"the measuring expression failed: {evaluated['exceptionDetails']}")
+            value = evaluated["result"]
             y, h = shot or (0, size["height"])
             png = pipe.call("Page.captureScreenshot", session, format="png", captureBeyondViewport=True,
                             clip={"x": 0, "y": y, "width": size["width"], "height": min(h, size["height"] - y),

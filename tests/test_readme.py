@@ -65,6 +65,8 @@ def test_how_each_list_changed_with_its_latest_version(con) -> None:
     _, batches = run_read_only(con, sql)
     rows = {(authority, str(published_on), change): n for batch in batches
             for authority, _, published_on, change, n in batch}
-    # The README of the shared lists: UK 10/04 -> 14/04/2025, two added and three amended.
-    assert rows[("UK", "2025-04-14", "added")] == 2 and rows[("UK", "2025-04-14", "amended")] == 3
-    assert rows[("US", "2024-02-23", "added")] == 553
+    # The README of the shared lists: the FCDO list 07/08 -> 22/08/2026, 28 amended; OFAC's Consolidated list
+    # 2024-07-03 -> 2026-01-08, 1 added, 32 amended, 2 removed; the SDN delta of 2025-02-13, 1 added.
+    assert {key: n for key, n in rows.items() if key[0] in ("UK", "US")} == {
+        ("UK", "2026-08-22", "amended"): 28, ("US", "2026-01-08", "added"): 1, ("US", "2026-01-08", "amended"): 32,
+        ("US", "2026-01-08", "removed"): 2, ("US", "2025-02-13", "added"): 1}

@@ -47,7 +47,7 @@ IDENTIFIERS_FILE = REFERENCE_DIR / "ftm_identifiers.csv"
 class IdentifierMapping:
     property: str  # the entity's property ("notes": none fits, kept as a note)
     document: str  # Identification or Passport for an identity document, else ""
-    country: str  # the entity's property for the identifier's country when no document holds it, else ""
+    country: str  # the entity's property for the identifier's country when no document holds it ("": country)
 
 
 @cache
@@ -56,6 +56,17 @@ def identifier_mappings() -> dict[str, IdentifierMapping]:
     with IDENTIFIERS_FILE.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(line for line in handle if not line.startswith("#"))
         return {row["id_type"]: IdentifierMapping(row["property"], row["document"], row["country"]) for row in rows}
+
+
+PROPERTIES_FILE = REFERENCE_DIR / "ftm_properties.csv"
+
+
+@cache
+def property_mappings() -> dict[str, tuple[str, str]]:
+    """seeds/reference/ftm_properties.csv: each fact a list gives -> (target or sanction, its FtM property)."""
+    with PROPERTIES_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {row["property"]: (row["entity"], row["ftm_property"]) for row in rows}
 
 
 @dataclass
@@ -67,7 +78,7 @@ class Unmapped:
     unknown_types: set = field(default_factory=set)
 
     def keep(self, entity: EntityProxy, label: str, value: object, source: str, kind: str) -> None:
-        """Keep the value in the entity's notes; `kind` is "country" or "identifier"."""
+        """Keep the value in the entity's notes; `kind` is "country", "identifier" or "property"."""
         entity.add("notes" if entity.schema.get("notes") else "summary", f"{label}: {value}")
         self.counts[(source, kind, label.lower())] += 1
 
@@ -179,6 +190,7 @@ def designation_entities(con: duckdb.DuckDBPyConnection, unmapped: Unmapped) -> 
     addresses = _by_version(con, "designation_addresses")
     birth_dates = _by_version(con, "designation_birth_dates")
     nationalities = _by_version(con, "designation_nationalities")
+    properties = _by_version(con, "designation_properties")
     entities = []
     for row in _rows(con, "select * from designations where is_current order by authority, list_name, list_id"):
         version = row["designation_version_id"]
@@ -217,6 +229,8 @@ def designation_entities(con: duckdb.DuckDBPyConnection, unmapped: Unmapped) -> 
         for item in identifiers.get(version, []):
             entities += identifier_entities(target, item, unmapped, source)
         sanction = model.make_entity("Sanction")
+        for item in properties.get(version, []):
+            add_property(target, sanction, item["property"], item["value"], unmapped, source)
         sanction.id = entity_id("sanction", row["authority"], row["list_name"], row["list_id"])
         _add(sanction, "entity", target.id)
         _add(sanction, "authority", f"{row['authority']}: {row['list_name']}")
@@ -233,6 +247,24 @@ def designation_entities(con: duckdb.DuckDBPyConnection, unmapped: Unmapped) -> 
             _add(sanction, "sourceUrl", row["source_file"])
         entities += [target, sanction]
     return entities
+
+
+def add_property(target: EntityProxy, sanction: EntityProxy, name: str, value: str, unmapped: Unmapped,
+                 source: str) -> None:
+    """A fact with no column of its own (gender, a ship's flag, the UN reference...) on the target's or the
+    Sanction's FtM property (seeds/reference/ftm_properties.csv), else in notes."""
+    if name not in property_mappings():
+        if name not in unmapped.unknown_types:
+            unmapped.unknown_types.add(name)
+            log.warning("property %r (%s) is not in %s: kept in notes; add it there", name, source,
+                        PROPERTIES_FILE.name)
+        unmapped.keep(target, name, value, source, "property")
+        return
+    which, prop = property_mappings()[name]
+    entity = sanction if which == "sanction" else target
+    schema_prop = entity.schema.get(prop) if prop != "notes" else None
+    kind = "country" if schema_prop is not None and schema_prop.type.name == "country" else "property"
+    _add_or_keep(entity, prop, value, unmapped, source, kind, name)
 
 
 def identifier_entities(target: EntityProxy, item: dict, unmapped: Unmapped, source: str) -> list[EntityProxy]:
@@ -255,7 +287,7 @@ def identifier_entities(target: EntityProxy, item: dict, unmapped: Unmapped, sou
     elif not is_document:
         unmapped.keep(target, label, number, source, "identifier")
     if not is_document:
-        _add_or_keep(target, mapping.country or "notes", item["country"], unmapped, source, "country",
+        _add_or_keep(target, mapping.country or "country", item["country"], unmapped, source, "country",
                      f"{label} country")
         return []
     document = model.make_entity(mapping.document)

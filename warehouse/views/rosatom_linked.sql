@@ -56,7 +56,11 @@ by_statement_of_reasons as (
     select
         designation_version_id,
         'statement_of_reasons' as evidence_type,
-        regexp_extract(statement_of_reasons, '(?is).{0,80}(?:rosatom|rusatom|росатом).{0,120}') as evidence,
+        -- whole words around the first mention of Rosatom, as for the remarks
+        regexp_extract(
+            statement_of_reasons,
+            '(?is)(?:^|\s)((?:\S+\s+){0,12}?\S*(?:rosatom|rusatom|росатом)\S*(?:\s+\S+){0,18})', 1
+        ) as evidence,
     from designations
     where regexp_matches(statement_of_reasons, '(?i)rosatom|rusatom|росатом')
         and not regexp_matches(coalesce(parent_company, ''), '(?i)rosatom')
