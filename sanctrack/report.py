@@ -329,7 +329,7 @@ def latest_mentions(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple | 
         kind = entity_type.replace("_", " ")
         if name is None:
             kind += f" of {count:,}" if count else ", size not given"
-        out.append((long_text(target, 56), kind, long_text(role, 40), authority, action,
+        out.append((long_text(target, 56), kind, long_text(role, 30), authority, action,
                     long_text(sentence, 160, _span_in_sentence(sentence, sentence_start, span_start, span_end))))
     return out
 
@@ -363,8 +363,8 @@ h1 { font-size: 1.6em; margin: 0 0 .2em; } h2 { font-size: 1.2em; margin: 1.4em 
 .figure b { display: block; font-size: 1.5em; }
 svg.chart { max-width: 100%; height: auto; display: block; margin-top: 1em; }
 p.undated { margin: .3em 0; }
-table { border-collapse: collapse; width: 100%; font-size: .82em; line-height: 1.3; }
-th, td { border-bottom: 1px solid #eee; padding: .25em .5em; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; font-size: .82em; line-height: 1.25; }
+th, td { border-bottom: 1px solid #eee; padding: .2em .5em; text-align: left; vertical-align: top; }
 table.fixed { table-layout: fixed; } td { overflow-wrap: anywhere; }
 th { background: #f5f5f5; } tr.group th { background: #fafafa; font-weight: normal; padding-top: .6em; }
 tr.group .doc { font-weight: bold; } td.none, p.more, .quiet { color: #777; }
