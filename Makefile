@@ -14,10 +14,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test]"
 	touch $@
 
+# Quiet on purpose: it ends with the seed's mentions and one line naming the exports (`--verbose` says more).
 run: setup
-	$(BIN)/sanctrack run news
-	$(BIN)/sanctrack export --format parquet --out $(EXPORTS) --force
-	$(BIN)/sanctrack export --format csv --out $(EXPORTS) --force
+	@$(BIN)/sanctrack run news
+	@$(BIN)/sanctrack export --format parquet --format csv --out $(EXPORTS) --force
 
 test: setup
 	$(BIN)/pytest -q

@@ -100,8 +100,8 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
                     result = load_source(con, run, source, dest_dir, force, max_shrink,
                                          fetch=fetch, parse=parse, validate=validate, load=load)
                 except Exception as exc:  # noqa: BLE001 - reported in the run; the other sources still load
-                    if isinstance(exc, SOURCE_ERRORS):
-                        log.error("%s: %s", source.name, exc)
+                    if isinstance(exc, SOURCE_ERRORS):  # bad data: the run's errors carry it to the CLI and artifact
+                        log.info("%s: %s", source.name, exc)
                     else:  # a bug, not bad data: keep the traceback
                         log.exception("%s: unexpected %s", source.name, type(exc).__name__)
                     run.add_error(source.name, f"{type(exc).__name__}: {exc}")

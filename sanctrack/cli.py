@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
+import re
 import sys
 from pathlib import Path
 
@@ -17,10 +17,10 @@ def _examples(*lines: str) -> str:
     return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-def _prepare_prefect() -> None:
-    """Prefect's environment, set before it is imported; its temporary server tied to this process,
-    so that a kill of this process (even SIGKILL) ends the server too."""
-    configure_prefect_environment()
+def _prepare_prefect(verbose: bool = False) -> None:
+    """Prefect's environment, set before it is imported (quiet but for warnings unless `verbose`); its
+    temporary server tied to this process, so that a kill of this process (even SIGKILL) ends the server too."""
+    configure_prefect_environment(verbose)
     from sanctrack.prefect_local import tie_temporary_server_to_this_process
 
     tie_temporary_server_to_this_process()
@@ -36,11 +36,12 @@ def _fail(message: str) -> None:
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="SANCTRACK_DB",
     default=None, help="Warehouse file (env SANCTRACK_DB; default data/sanctrack.duckdb).",
 )
+@click.option("--verbose", is_flag=True, help="Show Prefect's, Dask's and each step's INFO logs, and timings.")
 @click.version_option(package_name="sanctrack")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, verbose: bool) -> None:
     """sanctrack: sanctions mentions from news and official lists, in a DuckDB warehouse."""
-    ctx.obj = {"db_path": db_path or load_settings().db_path}
+    ctx.obj = {"db_path": db_path or load_settings().db_path, "verbose": verbose}
 
 
 @main.group(epilog=_examples("sanctrack run news", "sanctrack run news https://example.org/article.html"))
@@ -72,7 +73,7 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
     validated, in batches; the run is loaded in one transaction. Documents that fail are
     reported by name and skipped; the others load.
     """
-    _prepare_prefect()
+    _prepare_prefect(obj["verbose"])
     from sanctrack.flows.news import news_flow, task_runner_for
     from sanctrack.warehouse.db import WarehouseError
 
@@ -99,17 +100,18 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
         _fail(str(exc))
     for error in result["errors"]:
         click.secho(f"skipped {error['source']}: {error['message']}", fg="yellow", err=True)
-    _print_run_mentions(db_path, result["document_ids"])
     counts = result["counts"]
     click.echo(
-        f"run {result['run_id']} {result['status']}: documents read {counts.get('documents_read', 0)}, "
-        f"skipped as unchanged {counts.get('documents_skipped', 0)}, extracted {counts.get('documents_extracted', 0)}, "
-        f"failed {len(result['errors'])}; mentions added {counts.get('mentions_added', 0)}; "
-        f"rows quarantined {counts.get('quarantined', 0)}"
+        f"run {result['run_id']} {result['status']}: {_plural(counts.get('documents_read', 0), 'document')} read "
+        f"({counts.get('documents_skipped', 0):,} unchanged, {counts.get('documents_extracted', 0):,} extracted), "
+        f"{len(result['errors']):,} failed; {_plural(counts.get('mentions_added', 0), 'mention')} added; "
+        f"{_plural(counts.get('quarantined', 0), 'row')} quarantined"
     )
-    stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result["seconds"].items())
-    click.echo(f"time per stage: {stages}")
+    if obj["verbose"]:
+        stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result["seconds"].items())
+        click.echo(f"time per stage: {stages}")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
+    _print_run_mentions(db_path, result["document_ids"])  # last: what the run found stays on the screen
     if result["status"] == "partial" and not result["document_ids"]:
         sys.exit(1)
 
@@ -143,7 +145,7 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
     and an OFAC delta file applies only on top of the version it follows. A source that fails is
     reported and leaves what was loaded before as it was; the other sources still load.
     """
-    _prepare_prefect()
+    _prepare_prefect(obj["verbose"])
     from sanctrack.flows.lists import lists_flow
     from sanctrack.warehouse.db import WarehouseError
 
@@ -154,16 +156,19 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
         _fail(str(exc))
     for item in result["sources"]:
         if item["status"] == "failed":
-            click.secho(f"failed   {item['source']}: {item['error']}", fg="red", err=True)
+            click.secho(f"failed    {item['source']}: {_source_error(item['source'], item['error'])}", fg="red",
+                        err=True)
         elif item["status"] == "unchanged":
             click.echo(f"unchanged {item['source']}: {item['reason']}")
         else:
             click.echo(
-                f"loaded   {item['source']}: {item['authority']} {item['list_name']} of {item['published_on']}: "
-                f"{item['designations']:,} designations, {item['added']:,} added, {item['amended']:,} amended, "
-                f"{item['removed']:,} removed, {item['quarantined']:,} rows quarantined"
+                f"loaded    {item['source']}: {_list_title(item['authority'], item['list_name'])} of "
+                f"{item['published_on']}: {_plural(item['designations'], 'designation')}, {item['added']:,} added, "
+                f"{item['amended']:,} amended, {item['removed']:,} removed, "
+                f"{_plural(item['quarantined'], 'row')} quarantined"
             )
-    click.echo(f"run {result['run_id']} {result['status']}: {len(result['errors'])} sources failed")
+    click.echo(f"run {result['run_id']} {result['status']}: {_plural(len(result['sources']), 'source')}, "
+               f"{len(result['errors']):,} failed")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
     if result["errors"]:
         sys.exit(1)
@@ -213,6 +218,19 @@ def serve(obj: dict, news_sources: tuple[str, ...], news_sources_file: Path | No
     click.echo(f"Prefect server: {api_url}; warehouse: {Path(obj['db_path']).resolve()}")
     serve_deployments(deployments)
 
+def _list_title(authority: str, list_name: str) -> str:
+    """"UK OFSI Consolidated List"; a list whose name already begins with its authority is not named twice."""
+    return list_name if list_name.split(" ", 1)[0] == authority else f"{authority} {list_name}"
+
+
+def _source_error(source: str, error: str) -> str:
+    """A source's error as said once: without the exception's class and the source's own name repeated."""
+    message = re.sub(r"^\w*(?:Error|Exception): ", "", error)
+    while message.startswith(f"{source}: "):
+        message = message[len(source) + 2:]
+    return message
+
+
 def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40) -> None:
     import pandas as pd
 
@@ -238,14 +256,17 @@ def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40)
             )
             select
                 coalesce(m.name, substr(d.text, m.span_start + 1, m.span_end - m.span_start)) as target,
-                m.entity_type as type, m.count, m.role, m.affiliation, m.authority, m.action,
-                m.is_rosatom_linked as rosatom,
+                case when m.name is not null then replace(m.entity_type, '_', ' ')
+                    when m.count is null then 'unnamed group, size not given'
+                    else 'unnamed group of ' || m.count end as type,
+                m.role, m.affiliation, m.authority, m.action,
+                case when m.is_rosatom_linked then 'yes' else '' end as rosatom,
             from first_mentions as m
             join documents as d using (document_id)
             order by m.source_uri, m.span_start
             """
         )
-        _print_table(relation.columns, relation.fetchall(), title=f"Sanctions mentions found ({total:,})")
+        _print_table(relation.columns, relation.fetchall(), title=f"Sanctions mentions found ({total:,})", wrap=True)
         if total > limit:
             click.echo(f"... and {total - limit:,} more: sanctrack query \"select * from mentions_enriched\"")
     finally:
@@ -262,16 +283,13 @@ def _open_read_only(db_path: Path):
         _fail(str(exc))
 
 
-def _print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _print_table(columns: list[str], rows: list[tuple], title: str | None = None, wide: bool = False,
+                 wrap: bool = False) -> None:
+    """A table fitted to the terminal (cells shortened at word boundaries, or wrapped; --wide for whole cells)."""
+    from sanctrack.terminal import print_table
 
-    table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    Console(width=max(shutil.get_terminal_size().columns, 120)).print(table)
+    if print_table(columns, rows, title=title, wide=wide, wrap=wrap):
+        click.echo("(cells shortened to fit the terminal: --wide shows them whole)", err=True)
 
 
 def _lists_options(func):
@@ -349,22 +367,28 @@ def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], list
 
 @main.command(epilog=_examples(
     "sanctrack query \"select name, role, authority from sanctioned_persons\"",
+    "sanctrack query \"select * from rosatom_linked\" --wide | less -S",
     "sanctrack query \"select * from mentions_by_authority_action\" --format csv",
+    "sanctrack query \"select authority, count(*) from designations group by all\" --format markdown",
     "sanctrack query \"select count(*) from 'data/exports/mentions.parquet'\" --exports",
 ))
 @click.argument("sql")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+              show_default=True, help="table: fitted to the terminal; csv, json, markdown: every row, cells whole.")
+@click.option("--wide", is_flag=True, help="With the table: every cell whole, the table as wide as it needs.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
               help="Seconds before the query is stopped and the warehouse released.")
 @click.option("--exports", "read_exports", is_flag=True,
               help="Also let the query read the files of the export folder (SANCTRACK_EXPORT_DIR), and no other.")
 @click.pass_obj
-def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> None:
+def query(obj: dict, sql: str, fmt: str, wide: bool, timeout: float, read_exports: bool) -> None:
     """Run one read-only SQL statement against the warehouse.
 
-    One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), checked by DuckDB's parser; the
-    warehouse is opened read-only and the connection can read no other file (with --exports, the
-    export folder too), reach no network and change no setting. See docs/security.md.
+    One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), checked by DuckDB's parser: several
+    statements, or none, are refused. The warehouse is opened read-only and the connection can read
+    no other file (with --exports, the export folder too), reach no network and change no setting.
+    The table fits the terminal: long cells are shortened at word boundaries, and rows with too many
+    columns are shown as records; --wide shows every cell whole. See docs/security.md.
     """
     import duckdb
 
@@ -383,8 +407,10 @@ def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> 
                     writer.writerows(rows)
             elif fmt == "json":
                 _write_json_rows(columns, batches)
+            elif fmt == "markdown":
+                _write_markdown_rows(columns, batches)
             else:
-                _print_query_table(columns, batches)
+                _print_query_table(columns, batches, wide)
     except QueryRefused as exc:
         _fail(f"refused: {exc}")
     except QueryTimedOut as exc:
@@ -395,18 +421,20 @@ def query(obj: dict, sql: str, fmt: str, timeout: float, read_exports: bool) -> 
         con.close()
 
 
-TABLE_ROWS = 10_000  # a terminal table beyond this is unreadable: csv and json stream every row
+TABLE_ROWS = 10_000  # a terminal table beyond this is unreadable: csv, json and markdown stream every row
 
 
-def _print_query_table(columns: list[str], batches) -> None:
+def _print_query_table(columns: list[str], batches, wide: bool) -> None:
     rows, more = [], 0
     for batch in batches:
         room = TABLE_ROWS - len(rows)
         rows.extend(batch[:room])
         more += max(len(batch) - room, 0)
-    _print_table(columns, rows)
+    _print_table(columns, rows, wide=wide)
+    if not rows:
+        click.echo("(no rows)", err=True)
     if more:
-        click.echo(f"... and {more:,} more rows: use --format csv or json for all of them", err=True)
+        click.echo(f"... and {more:,} more rows: use --format csv, json or markdown for all of them", err=True)
 
 
 def _write_json_rows(columns: list[str], batches) -> None:
@@ -419,6 +447,17 @@ def _write_json_rows(columns: list[str], batches) -> None:
             sys.stdout.write(("\n" if first else ",\n") + "  " + record.replace("\n", "\n  "))
             first = False
     sys.stdout.write("\n]\n" if not first else "]\n")
+
+
+def _write_markdown_rows(columns: list[str], batches) -> None:
+    """A Markdown table, written as the rows come; values escaped so that they show as written."""
+    from sanctrack.run_summary import escape_markdown
+
+    sys.stdout.write("| " + " | ".join(escape_markdown(c) for c in columns) + " |\n")
+    sys.stdout.write("|" + "---|" * len(columns) + "\n")
+    for batch in batches:
+        for row in batch:
+            sys.stdout.write("| " + " | ".join(escape_markdown(v) for v in row) + " |\n")
 
 
 # Exit codes of `sanctrack screen`, for scripts (documented in README.md).
@@ -514,7 +553,7 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
             _print_table(["rank", "score", "authority", "list_id", "list_ref", "name", "matched_name", "evidence"],
                          [(rank, f"{c.score:.4f}", c.authority, c.list_id, c.list_ref, c.name, _shown_name(c),
                            describe(c.evidence)) for _, rank, c in results],
-                         title=f"Candidates for {name!r}")
+                         title=f"Candidates for {name!r}", wrap=True)
         if not matched:
             click.echo(f"No match at or above {threshold:.2f}" + (" (candidates below it are shown above)"
                                                                    if results else "") + ".", err=True)
@@ -528,51 +567,70 @@ def _shown_name(cand) -> str:
 
 
 @main.command(epilog=_examples("sanctrack export --format parquet --out exports/",
-                               "sanctrack export --format csv --out exports/ --table mentions",
+                               "sanctrack export --format parquet --format csv --out exports/ --force",
+                               "sanctrack export --format csv --out exports/ --table mentions --verbose",
                                "sanctrack export --format ftm --out exports/"))
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "ftm"]), required=True,
-              help="ftm: FollowTheMoney entities as JSON lines, in DIR/entities.ftm.json.")
+@click.option("--format", "formats", type=click.Choice(["csv", "parquet", "ftm"]), required=True, multiple=True,
+              help="csv, parquet (repeatable: both in one go); ftm: FollowTheMoney entities as JSON lines, in "
+                   "DIR/entities.ftm.json.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: SANCTRACK_EXPORT_DIR, data/exports).")
 @click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist (refused otherwise).")
+@click.option("--verbose", is_flag=True, help="List every file written, with its rows.")
 @click.pass_obj
-def export(obj: dict, fmt: str, out_dir: Path | None, tables: tuple[str, ...], force: bool) -> None:
+def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tuple[str, ...], force: bool,
+           verbose: bool) -> None:
     """Export the warehouse's tables and views to CSV or Parquet, one file each; or as FollowTheMoney entities.
 
     Each file is written whole under a temporary name, then renamed; existing files are refused
-    (before anything is written) unless --force.
+    (before anything is written) unless --force. Prints one line naming the exports (--verbose: each file).
     """
     from sanctrack.outputs import OutputExists
     from sanctrack.warehouse.export import export_warehouse
 
     out_dir = out_dir or load_settings().export_dir
-    con = _open_read_only(obj["db_path"])
-    if fmt == "ftm":
-        if tables:
-            con.close()
-            _fail("--table does not apply to --format ftm (it writes every designation and mention)")
-        from sanctrack.warehouse.ftm import export_ftm
-
-        try:
-            counts = export_ftm(con, out_dir, force)
-        except OutputExists as exc:
-            _fail(str(exc))
-        finally:
-            con.close()
-        for schema, n in counts.items():
-            click.echo(f"{n:>8,} {schema}")
-        click.echo(f"exports: {(out_dir / 'entities.ftm.json').resolve()}")
+    formats = tuple(dict.fromkeys(formats))
+    if "ftm" in formats:
+        if len(formats) > 1 or tables:
+            _fail("--format ftm goes alone, without --table (it writes every designation and mention)")
+        _export_ftm(obj["db_path"], out_dir, force)
         return
+    con = _open_read_only(obj["db_path"])
     try:
-        written = export_warehouse(con, out_dir, fmt, list(tables) or None, force)
+        written = [row for fmt in formats for row in export_warehouse(con, out_dir, fmt, list(tables) or None, force)]
     except (ValueError, OutputExists) as exc:
         _fail(str(exc))
     finally:
         con.close()
-    for name, path, rows in written:
-        click.echo(f"{rows:>8,} rows  {path}")
-    click.echo(f"exports: {out_dir.resolve()}")
+    if verbose:
+        for name, path, rows in written:
+            click.echo(f"{rows:>8,} rows  {path}")
+    names = {name for name, _, _ in written}
+    kinds = " and ".join({"csv": "CSV", "parquet": "Parquet"}[f] for f in formats)
+    click.echo(f"exports: {_plural(len(names), 'table or view', 'tables and views')} as {kinds} in "
+               f"{out_dir.resolve()}")
+
+
+def _export_ftm(db_path: Path, out_dir: Path, force: bool) -> None:
+    from sanctrack.outputs import OutputExists
+    from sanctrack.warehouse.ftm import export_ftm
+
+    con = _open_read_only(db_path)
+    try:
+        result = export_ftm(con, out_dir, force)
+    except OutputExists as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+    click.echo("entities: " + ", ".join(f"{n:,} {schema}" for schema, n in result.counts.items()))
+    click.echo(result.unmapped.summary_line())
+    click.echo(f"exports: {result.path.resolve()}")
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 source", "2 sources": the count and the word that goes with it."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 @main.command(epilog=_examples("sanctrack report --out report.html",

@@ -14,7 +14,7 @@ import io
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
@@ -117,7 +117,11 @@ def read_documents(specs: Iterable[str]) -> Iterator[Document | SourceError]:
 
 
 def read_document(uri: str, *, client: httpx.Client | None = None, settings: Settings | None = None) -> Document:
-    """Read one file or URL into a Document, or raise DocumentError saying what is wrong."""
+    """Read one file or URL into a Document, or raise DocumentError saying what is wrong.
+
+    The publication date is the document's own (HTML metadata, a dateline), else the feed item's (a
+    `feeds.FeedLink`), else one in the URL or file name.
+    """
     settings = settings or load_settings()
     if is_url(uri):
         with own_client(client, settings) as http:
@@ -126,7 +130,10 @@ def read_document(uri: str, *, client: httpx.Client | None = None, settings: Set
     else:
         raw = read_local_file(uri, settings.document_max_bytes)
         is_html = Path(uri).suffix.lower() in HTML_SUFFIXES or _looks_like_html(raw)
-    return document_from_bytes(uri, raw, is_html=is_html, max_chars=settings.document_max_chars)
+    document = document_from_bytes(uri, raw, is_html=is_html, max_chars=settings.document_max_chars)
+    if document.published_on is None and getattr(uri, "published_on", None):  # a feed item's own date
+        document = replace(document, published_on=uri.published_on)
+    return document
 
 
 def document_from_bytes(uri: str, raw: bytes, *, is_html: bool, max_chars: int | None = None) -> Document:
@@ -245,35 +252,127 @@ def _article_from_html(uri: str, raw: bytes | str) -> tuple[str, str | None, dat
             published_on = date.fromisoformat(result.date[:10])
         except ValueError:
             log.warning("%s: unreadable publication date %r", uri, result.date)
-    return text, (result.title or None), published_on
+    # The page's metadata first (trafilatura reads <meta>, JSON-LD, <time>); else the text's dateline, the URL.
+    return text, (result.title or _title_of_text(text)), published_on or _date_of_text(uri, text)
+
+
+# A headline is a line of its own near the top, at most this many words; a longer first line is the lead.
+HEADLINE_MAX_WORDS = 20
+_BULLET = re.compile(r"^[\s•·▪◦●*–—-]+")
+_CAPTION = re.compile(r"(?<=[.!?])\s+(?:Image|Photo|Picture|Credit|Source|Illustration)\s*:.*$", re.I)
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")  # not after "U.S." or "Mr."
+_BYLINE = re.compile(r"^(?:by|published|updated|posted|last updated)\b|\b\d+\s+min(?:ute)?s?\s+read\b", re.I)
+_WORD = re.compile(r"\w+")
+# Words too common to say what a text is about (a slogan such as "News around the clock" shares only these).
+_COMMON = frozenset("""a an and are as at be been but by for from has have he her his in is it its of on or she that the
+their they this to was were will with news new our your you we all about more most over after into around out up
+page print read notice subscriber today""".split())
+
+
+def _header(text: str) -> tuple[list[str], int | None]:
+    """The lines above the body (the first paragraph), cleaned of bullets and photo captions; and which of
+    them is the headline (None when there is none)."""
+    lines = [_CAPTION.sub("", _BULLET.sub("", line)).strip() for line in text[:3000].splitlines()]
+    lines = [line for line in lines if line]
+    header, headline = [], None
+    for i, line in enumerate(lines[:15]):
+        if _is_paragraph(line):
+            break
+        header.append(line)
+        if headline is None and _reads_as_headline(line, " ".join(lines[i + 1:]).lower()):
+            headline = len(header) - 1
+    return header, headline
+
+
+def _is_paragraph(line: str) -> bool:
+    words = len(line.split())
+    return words > HEADLINE_MAX_WORDS or len(line) > 200 or words > 12 and bool(_SENTENCE_BREAK.search(line))
+
+
+def _reads_as_headline(line: str, rest: str) -> bool:
+    """Four words or more, no byline or dateline, and about what the text goes on to talk about (a slogan or a
+    site's name, "News around the clock", is not)."""
+    words = line.split()
+    if len(words) < 4 or _BYLINE.search(line) or _dates_in(line) and len(words) < 8:
+        return False
+    topical = {w for w in _WORD.findall(line.lower()) if len(w) > 2 and w not in _COMMON}
+    return len(rest) <= 200 or any(re.search(rf"\b{re.escape(w)}", rest) for w in topical)
 
 
 def _title_of_text(text: str) -> str | None:
-    for line in text[:2000].splitlines():
-        line = line.strip()
-        if line:
-            return line[:300]
-    return None
+    """The text's own headline: the first line above the body that reads as one; None when the text begins
+    with its lead paragraph (a lead is never a title)."""
+    header, headline = _header(text)
+    return header[headline][:300] if headline is not None else None
 
 
-_ISO_DATE = re.compile(r"(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
-_LONG_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2,8}),? (\d{4})\b")
-_MONTHS = {m: i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(), start=1)}
+_MONTH_NAMES = "January February March April May June July August September October November December".split()
+_MONTHS = {name.lower()[:n]: i for i, name in enumerate(_MONTH_NAMES, start=1) for n in (3, len(name))} | {"sept": 9}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DATE_FORMS = (
+    re.compile(rf"\b{_DAY} {_MONTH},? (?P<year>\d{{4}})\b"),  # 14 February 2025
+    re.compile(rf"\b{_MONTH} {_DAY},? (?P<year>\d{{4}})\b"),  # February 14, 2025; Oct 9th, 2024
+    re.compile(r"(?<![\d.])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d])"),  # 2025-02-14
+    re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d])"),  # 19.05.2023
+    re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d])"),  # 06/02/2022: see _slashed
+)
+# A time in a US zone after a slashed date says it is month first ("06/02/2022 10:51 AM EDT").
+_US_TIME = re.compile(r"\b[AP]M\s+(?:E|C|M|P|AK|H)[SD]T\b")
+
+
+def _dates_in(line: str) -> list[date]:
+    """Every calendar date written in the line, in order of the forms above."""
+    found = []
+    for form in _DATE_FORMS:
+        for match in form.finditer(line):
+            parts = match.groupdict()
+            year = int(parts["year"])
+            if "a" in parts:
+                day_month = _slashed(int(parts["a"]), int(parts["b"]), bool(_US_TIME.search(line)))
+                if day_month is None:
+                    continue
+                day, month = day_month
+            else:
+                month = int(parts["month"]) if parts["month"].isdigit() else _MONTHS.get(parts["month"].lower(), 0)
+                day = int(parts["day"])
+            if (found_date := _safe_date(year, month, day)) is not None:
+                found.append(found_date)
+    return found
+
+
+def _slashed(a: int, b: int, us_time: bool) -> tuple[int, int] | None:
+    """(day, month) of a slashed date, when it can be told: one part over 12, or a US time beside it."""
+    if a > 12 >= b:
+        return a, b
+    if b > 12 >= a or us_time:
+        return b, a
+    return None  # 03/04/2025 could be either: not a date we can vouch for
+
+
+_URL_DATE = re.compile(r"/(?P<year>20\d{2}|19\d{2})[/-](?P<month>\d{1,2})[/-](?P<day>\d{1,2})(?:/|-|$)")
 
 
 def _date_of_text(uri: str, text: str) -> date | None:
-    """A publication date from the head of the text (a dateline), else from the file name."""
-    head = text[:600]
-    for match in _LONG_DATE.finditer(head):
-        if match[2] in _MONTHS:
-            return _safe_date(int(match[3]), _MONTHS[match[2]], int(match[1]))
-    for candidate in (head, Path(uri).name):
-        for match in _ISO_DATE.finditer(candidate):
-            found = _safe_date(int(match[1]), int(match[2]), int(match[3]))
-            if found:
-                return found
-    return None
+    """A publication date: a dateline above the body (a short line with a date; below the headline first, as
+    a date above it is often the site's own "today"), else the file name or the URL."""
+    header, headline = _header(text)
+    after = header[headline + 1:] if headline is not None else []
+    for line in after + header:
+        if len(line) <= 80 and (dates := _dates_in(line)):
+            return dates[0]
+    return date_of_uri(uri)
+
+
+def date_of_uri(uri: str) -> date | None:
+    """A date in a file name (2025-02-14) or in a URL's path (/2025/03/13/, /2025-03-13-...)."""
+    if is_url(uri):
+        match = _URL_DATE.search(urlparse(uri).path)
+        if match:
+            return _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+        return None
+    dates = _dates_in(Path(uri).name.replace("_", " "))
+    return dates[0] if dates else None
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

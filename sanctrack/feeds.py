@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -22,6 +23,26 @@ from sanctrack.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 SOURCE_KINDS = ("feed", "page")
+
+
+class FeedLink(str):
+    """A feed item's link that remembers the item's publication date (a fallback for the page's own)."""
+
+    published_on: date | None
+
+    def __new__(cls, link: str, published_on: date | None = None) -> FeedLink:
+        item = super().__new__(cls, link)
+        item.published_on = published_on
+        return item
+
+    def __reduce__(self):  # pickled whole when a batch goes to a Dask worker
+        return FeedLink, (str(self), self.published_on)
+
+
+def item_date(entry) -> date | None:
+    """The item's published (else updated) date, as feedparser parsed it."""
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +69,9 @@ def read_sources_file(path: Path) -> list[NewsSource]:
     return sources
 
 
-def feed_item_links(feed: str, settings: Settings | None = None) -> tuple[list[str], list[SourceError]]:
-    """The item links of an RSS or Atom feed (a file or a URL), absolute, in feed order; and the bad items.
+def feed_item_links(feed: str, settings: Settings | None = None) -> tuple[list[FeedLink], list[SourceError]]:
+    """The item links of an RSS or Atom feed (a file or a URL), absolute, in feed order, each with the item's
+    date; and the bad items.
 
     An item link must be an http(s) URL (relative links of a feed read from a URL are resolved
     against it): a feed never makes sanctrack read a local path. An item with another kind of link
@@ -78,7 +100,7 @@ def feed_item_links(feed: str, settings: Settings | None = None) -> tuple[list[s
             errors.append(SourceError(f"{feed} (item {number})",
                                       f"the item's link {link[:200]!r} is not an http(s) URL: not read"))
             continue
-        links.append(link)
+        links.append(FeedLink(link, item_date(entry)))
     return list(dict.fromkeys(links)), errors
 
 

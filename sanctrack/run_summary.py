@@ -33,8 +33,8 @@ class RunSummary:
     ended_at: datetime | None
     mentions_by_authority_action: list[tuple[str, str, int]] = field(default_factory=list)
     designation_changes: list[tuple[str, str, int]] = field(default_factory=list)  # authority, change type, n
-    # name, authority, action, sentence
-    rosatom_mentions: list[tuple[str | None, str, str, str]] = field(default_factory=list)
+    # target (the name, or an unnamed group's phrase), authority, action, sentence
+    rosatom_mentions: list[tuple[str, str, str, str]] = field(default_factory=list)
     # authority, list id, name, evidence types
     rosatom_designations: list[tuple[str, str, str, str]] = field(default_factory=list)
     quarantined: int = 0  # rows this run quarantined (counted again when already known)
@@ -69,8 +69,8 @@ def summarize_run(con: duckdb.DuckDBPyConnection, run_id: str, top_reasons: int 
     ).fetchall()
     summary.rosatom_mentions = con.execute(
         """
-        select name, authority, action, sentence,
-        from mentions
+        select target, authority, action, sentence,
+        from mentions_enriched
         where run_id = ? and is_rosatom_linked
         order by document_id, span_start
         """,
@@ -175,8 +175,7 @@ def render_markdown(summary: RunSummary, limit: int = 50) -> str:
     lines += _table(["authority", "change", "designations"], s.designation_changes) or ["None.", ""]
     lines += ["## New Rosatom-linked entries", ""]
     if s.rosatom_mentions:
-        lines += _table(["name", "authority", "action", "sentence"],
-                        [(name or "(unnamed group)", *rest) for name, *rest in s.rosatom_mentions[:limit]])
+        lines += _table(["target", "authority", "action", "sentence"], s.rosatom_mentions[:limit])
     if s.rosatom_designations:
         lines += _table(["authority", "list id", "name", "evidence"], s.rosatom_designations[:limit])
     if not (s.rosatom_mentions or s.rosatom_designations):

@@ -66,11 +66,19 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_UI_ENABLED": "false",
+    # Dask's scheduler and workers (--task-runner dask) log every start and stop at INFO otherwise.
+    "DASK_LOGGING__DISTRIBUTED": "warning",
 }
+# `--verbose`: what Prefect, Dask and sanctrack's own steps say at INFO.
+VERBOSE_LOGGING = {"PREFECT_LOGGING_LEVEL": "INFO", "PREFECT_LOGGING_ROOT_LEVEL": "INFO",
+                   "DASK_LOGGING__DISTRIBUTED": "info"}
 
 
-def configure_prefect_environment() -> None:
-    """Set Prefect's environment defaults (a user's own values win)."""
+def configure_prefect_environment(verbose: bool = False) -> None:
+    """Set Prefect's (and Dask's) environment defaults, quiet but for warnings (a user's own values win);
+    `verbose` asks for their INFO lines."""
+    if verbose:
+        os.environ.update(VERBOSE_LOGGING)
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
     os.environ.setdefault("PREFECT_HOME", str(load_settings().prefect_home))

@@ -20,3 +20,14 @@ def strip_control_characters(text: str) -> str:
 def control_share(text: str) -> float:
     """The share of control characters in a text (binary content read as text is full of them)."""
     return (len(text) - len(text.translate(_TABLE))) / len(text) if text else 0.0
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text on one line, cut at the last word boundary so that it fits in `limit` characters with an
+    ellipsis (mid-word only when a single word is longer than the room); whole when it fits."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = text[:max(limit - 1, 0)]
+    cut = room.rsplit(" ", 1)[0] if " " in room else room
+    return cut.rstrip(",;:") + "…"

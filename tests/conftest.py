@@ -51,6 +51,25 @@ def loaded_db(tmp_path: Path, seed_article: Path) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def full_warehouse(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse as an analyst would have it: every shipped list (bench/bench_lists.py: SHIPPED), then the
+    seed article and the dev texts. Loaded once per session (about 40 s), read by several test modules."""
+    from bench.bench_lists import SHIPPED
+    from sanctrack.flows.lists import run_lists
+    from sanctrack.flows.news import run_news
+
+    lists, texts = shared_dir / "data" / "lists", shared_dir / "corpus" / "dev" / "texts"
+    missing = [name for name in SHIPPED if not (lists / name).exists()] + ([] if texts.is_dir() else [str(texts)])
+    if missing:
+        pytest.skip(f"shared files absent: {', '.join(missing)}")
+    db = tmp_path_factory.mktemp("full") / "w.duckdb"
+    loaded = run_lists([str(lists / name) for name in SHIPPED], db)
+    assert all(s["status"] == "loaded" for s in loaded["sources"] if "truncated" not in s["source"]), loaded
+    assert run_news([str(SEED_ARTICLE.parent), str(texts)], db)["status"] == "succeeded"
+    return db
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder; /slow/... answers after a delay (time-outs); /flaky/... hangs up the first time."""
 

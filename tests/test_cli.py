@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sanctrack.cli import main
+from tests.helpers import query as query_rows
 
 EXTRACT_FIELDS = ["doc", "name", "entity_type", "count", "role", "affiliation", "authority", "action",
                   "rosatom_linked", "sentence", "start", "end", "confidence", "cue"]
@@ -30,16 +32,17 @@ def test_every_command_has_help_and_an_example(path: str, command: click.Command
     assert "Example:" in result.output and path in result.output
 
 
-def test_query_csv_prints_a_header_then_rows(loaded_db: Path) -> None:
+@pytest.mark.parametrize("fmt, expected", [
+    ("csv", ["name,role", "Artem Chaika,", "Pavel Fradkov,Defense Minister",
+             "Vladimir Selin,head of a division within the defense ministry"]),
+    ("markdown", ["| name | role |", "|---|---|", "| Artem Chaika |  |", "| Pavel Fradkov | Defense Minister |",
+                  "| Vladimir Selin | head of a division within the defense ministry |"]),
+])
+def test_query_csv_and_markdown_print_a_header_then_every_row(loaded_db: Path, fmt: str, expected: list[str]) -> None:
     result = CliRunner().invoke(main, ["--db", str(loaded_db), "query",
-                                       "select name, role from sanctioned_persons order by name", "--format", "csv"])
+                                       "select name, role from sanctioned_persons order by name", "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "name,role",
-        "Artem Chaika,",
-        "Pavel Fradkov,Defense Minister",
-        "Vladimir Selin,head of a division within the defense ministry",
-    ]
+    assert result.output.splitlines() == expected
 
 
 def test_query_json_gives_objects(loaded_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,9 +86,81 @@ def test_extract_reports_unreadable_files_and_goes_on(tmp_path: Path, seed_artic
     assert result.output.count('"entity_type"') == 4
 
 
-def test_export_writes_every_table_and_view(loaded_db: Path, tmp_path: Path) -> None:
+def test_export_writes_every_table_and_view_and_says_so_in_one_line(loaded_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "exports"
-    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", "parquet", "--out", str(out)])
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", "parquet", "--format", "csv",
+                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (out / "mentions.parquet").exists() and (out / "sanctioned_persons.parquet").exists()
-    assert "       4 rows" in result.output
+    assert (out / "mentions.parquet").exists() and (out / "sanctioned_persons.csv").exists()
+    views = len(list(out.glob("*.csv")))
+    assert views == len(list(out.glob("*.parquet"))) > 20
+    assert result.output == f"exports: {views} tables and views as Parquet and CSV in {out.resolve()}\n"
+
+
+def test_export_verbose_lists_every_file(loaded_db: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", "csv", "--out", str(tmp_path),
+                                       "--table", "mentions", "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"       4 rows  {tmp_path / 'mentions.csv'}",
+                                          f"exports: 1 table or view as CSV in {tmp_path.resolve()}"]
+
+
+@pytest.mark.parametrize("sql", ["", "   ", ";", "/* only a comment */ ;"])
+def test_query_refuses_an_empty_statement(loaded_db: Path, sql: str) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", sql])
+    assert result.exit_code == 1
+    assert "refused: the SQL is empty" in result.output and "no rows" not in result.output
+
+
+def test_query_refuses_several_statements_and_says_so(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", "select 1; select 2"])
+    assert result.exit_code == 1
+    assert "refused: one statement at a time (2 given)" in result.output and "2\n" not in result.output
+
+
+SENTENCES = "select name, sentence from mentions where name is not null order by name"
+
+
+def test_a_wide_query_fits_the_terminal_with_cells_cut_at_word_boundaries(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", SENTENCES], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    sentences = [s for (s,) in query_rows(loaded_db, "select sentence from mentions where name is not null")]
+    for cell in (line.split("│")[2].strip() for line in lines if line.startswith("│ ")):
+        assert cell.endswith("…") and any(s.startswith(cell[:-1]) for s in sentences)
+        assert any(s[len(cell) - 1] == " " for s in sentences if s.startswith(cell[:-1])), "cut at a word boundary"
+    assert "cells shortened to fit the terminal: --wide shows them whole" in result.stderr
+
+
+def test_query_wide_prints_every_cell_whole(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", SENTENCES, "--wide"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    for (sentence,) in query_rows(loaded_db, "select sentence from mentions where name is not null"):
+        assert sentence in result.output
+
+
+def test_a_query_of_many_columns_prints_records(loaded_db: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", "select * from mentions_enriched limit 2"],
+                                env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("── row 1 ") and sum(line.startswith("── row ") for line in lines) == 2
+    assert any(re.fullmatch(r"authority +UK", line) for line in lines)
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_run_lists_names_each_list_and_each_error_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sanctrack.flows.lists as lists_module
+    from sanctrack.flows.lists import run_lists
+
+    monkeypatch.setattr(lists_module, "lists_flow", lambda sources, db_path, fmt, force, max_shrink: run_lists(
+        sources, db_path, fmt, force, max_shrink))
+    lists = Path(__file__).parent / "fixtures" / "lists"
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "w.duckdb"), "run", "lists", str(lists / "un_5.xml"),
+                                       str(lists / "eu_fsf_truncated.xml")])
+    assert result.exit_code == 1
+    assert ": UN Security Council Consolidated List of " in result.output and "UN UN" not in result.output
+    assert result.output.count("malformed XML") == 1 and "eu_fsf_truncated.xml: line 12, column 45" in result.output
+    assert "ListFormatError" not in result.output and result.output.count("eu_fsf_truncated.xml") == 1
+    assert "5 designations, 5 added" in result.output and "2 sources, 1 failed" in result.output

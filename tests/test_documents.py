@@ -217,3 +217,83 @@ def test_an_unexpected_failure_is_only_that_documents_error(tmp_path: Path, monk
     items = list(read_documents([str(tmp_path)]))
     assert isinstance(items[0], SourceError) and items[0].message == "unexpected RuntimeError: a library's surprise"
     assert isinstance(items[1], Document)
+
+
+# --- titles and publication dates -----------------------------------------------------------------
+
+def text_document(tmp_path: Path, text: str, name: str = "article.txt") -> Document:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    document = read_one(str(path))
+    assert isinstance(document, Document), document
+    return document
+
+
+BODY = ("Britain froze the assets of Ivan Testov, a deputy energy minister, and of two drone makers on Friday, "
+        "the Foreign Office said, in a package aimed at the suppliers of the army.\n"
+        "Officials said more designations of drone suppliers would follow within weeks.\n")
+
+
+def test_the_title_is_the_headline_below_site_furniture(tmp_path: Path) -> None:
+    text = ("• Українською\nSubscriber notice\nUKRAINE WAR\nNews around the clock\n\n"
+            "  • Britain sanctions deputy energy minister and drone makers\n\nBy Jane Doe, Policy Editor\n\n" + BODY)
+    assert text_document(tmp_path, text).title == "Britain sanctions deputy energy minister and drone makers"
+
+
+def test_a_text_that_opens_with_its_lead_paragraph_has_no_title(tmp_path: Path) -> None:
+    assert text_document(tmp_path, BODY).title is None
+    one_long_sentence = ("Following a series of legal setbacks, the United Kingdom has taken three businessmen, plus "
+                         "one government official, off its sanctions list.\n" + BODY)
+    assert text_document(tmp_path, one_long_sentence, "b.txt").title is None
+
+
+def test_a_photo_caption_is_cut_from_the_headline(tmp_path: Path) -> None:
+    text = "Britain hits drone makers with sanctions. Image: AI-generated, Agency/xyz\n\n" + BODY
+    assert text_document(tmp_path, text).title == "Britain hits drone makers with sanctions."
+
+
+def test_a_short_text_keeps_its_first_line_as_title(tmp_path: Path) -> None:
+    text = "The UK imposed sanctions on Ivan Testov, a deputy minister.\nThe measures take effect today.\n"
+    assert text_document(tmp_path, text).title == text.splitlines()[0]
+
+
+@pytest.mark.parametrize("dateline, expected", [
+    ("06/02/2022 10:51 AM EDT", "2022-06-02"),  # a US time zone: month first
+    ("Kyiv | 19.05.2023, 19:13", "2023-05-19"),  # dotted: day first
+    ("February 14, 2025", "2025-02-14"),
+    ("Luxembourg, 8 October 2024", "2024-10-08"),
+    ("Updated Oct 9th, 2024", "2024-10-09"),
+    ("25/03/2024", "2024-03-25"),  # a part over 12 tells the order
+    ("03/04/2025", "None"),  # either order could be meant: no date rather than a guess
+])
+def test_a_dateline_below_the_headline_gives_the_date(tmp_path: Path, dateline: str, expected: str) -> None:
+    text = f"Britain sanctions deputy energy minister and drone makers\n{dateline}\n\n{BODY}"
+    assert str(text_document(tmp_path, text).published_on) == expected
+
+
+def test_a_site_date_above_the_headline_gives_way_to_the_dateline(tmp_path: Path) -> None:
+    text = ("Wed. Oct 9th, 2024\nBritain sanctions deputy energy minister and drone makers\n\n"
+            "London, 8 October 2024\n\n" + BODY)
+    assert str(text_document(tmp_path, text).published_on) == "2024-10-08"
+
+
+def test_a_date_inside_the_body_is_not_a_publication_date(tmp_path: Path) -> None:
+    text = BODY + "— Agency (@agency) August 15, 2023\nOn 2 September 2022 an earlier package was announced.\n"
+    assert text_document(tmp_path, text).published_on is None
+
+
+def test_a_date_in_the_url_path(http_server) -> None:
+    base, root, _ = http_server
+    (root / "2025" / "03" / "13").mkdir(parents=True)
+    (root / "2025" / "03" / "13" / "story.txt").write_text(BODY)
+    (root / "story-2025.txt").write_text(BODY)
+    assert str(read_one(f"{base}/2025/03/13/story.txt").published_on) == "2025-03-13"
+    assert read_one(f"{base}/story-2025.txt").published_on is None
+
+
+def test_an_html_page_without_a_date_of_its_own_takes_its_dateline(tmp_path: Path) -> None:
+    page = ARTICLE_HTML.replace('<meta property="article:published_time" content="2025-02-14T10:00:00Z">', "")
+    page = page.replace("<h1>Britain sanctions three</h1>", "<h1>Britain sanctions three</h1><p>London, 3 March 2025</p>")
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    assert str(read_one(str(path)).published_on) == "2025-03-03"

@@ -85,3 +85,11 @@ def test_the_shipped_sources_file_reads(tmp_path: Path) -> None:
 
     kinds = {source.kind for source in read_sources_file(REFERENCE_DIR / "news_sources.csv")}
     assert kinds == {"feed", "page"}
+
+
+def test_a_page_without_a_date_takes_its_feed_items_date(tmp_path: Path, feeds) -> None:
+    atom, rss, _ = feeds
+    db = tmp_path / "w.duckdb"
+    run_news([], db, feeds=[atom, rss])
+    dates = dict(query(db, "select title, cast(published_on as varchar) from documents"))
+    assert dates == {"One": "2025-02-14", "Two": "2025-02-14", "Three": None}  # Three's RSS item has no date

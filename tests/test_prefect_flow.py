@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,3 +42,12 @@ def test_run_news_command_loads_the_seed_without_calling_out(tmp_path: Path, see
     assert query(db, "select flow, status from runs") == [("news", "succeeded")]
     calls_out = network_log.read_text() if network_log.exists() else ""
     assert calls_out == "", f"something tried to reach the network:\n{calls_out}"
+    # What `make run` shows: quiet (no INFO from Prefect or Dask), ending with the mentions and the exports.
+    exported = subprocess.run([str(sanctrack), "--db", str(db), "export", "--format", "parquet", "--format", "csv",
+                               "--out", str(tmp_path / "exports")], env=env, capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    screen = (result.stderr + result.stdout + exported.stderr + exported.stdout).splitlines()
+    assert len(screen) <= 50 and "INFO" not in result.stderr, screen
+    assert re.fullmatch(rf"exports: \d+ tables and views as Parquet and CSV in {re.escape(str(tmp_path))}/exports",
+                        screen[-1])
+    assert screen[-2].startswith("└") and "Sanctions mentions found (4)" in "\n".join(screen[-16:-1])

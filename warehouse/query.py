@@ -34,9 +34,12 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
         raise QueryRefused(str(exc)) from None
+    if not statements:
+        raise QueryRefused("the SQL is empty (nothing but white space, comments or semicolons): give one SELECT "
+                           "(or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)")
     if len(statements) != 1:
         raise QueryRefused(f"one statement at a time ({len(statements)} given): the query verb runs a single "
-                           "SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)")
+                           "SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); run the others one by one")
     statement = statements[0]
     kind = statement.type
     if kind == duckdb.StatementType.EXPLAIN:

@@ -43,8 +43,10 @@ by_remarks as (
     select
         designation_version_id,
         'remarks' as evidence_type,
-        -- the words around the first mention of Rosatom
-        regexp_extract(remarks, '(?is).{0,80}(?:rosatom|rusatom|росатом).{0,120}') as evidence,
+        -- up to 12 whole words before the first mention of Rosatom and 18 after it
+        regexp_extract(
+            remarks, '(?is)(?:^|\s)((?:\S+\s+){0,12}?\S*(?:rosatom|rusatom|росатом)\S*(?:\s+\S+){0,18})', 1
+        ) as evidence,
     from designations
     where regexp_matches(remarks, '(?i)rosatom|rusatom|росатом')
         and not regexp_matches(coalesce(parent_company, ''), '(?i)rosatom')
@@ -54,7 +56,11 @@ by_statement_of_reasons as (
     select
         designation_version_id,
         'statement_of_reasons' as evidence_type,
-        regexp_extract(statement_of_reasons, '(?is).{0,80}(?:rosatom|rusatom|росатом).{0,120}') as evidence,
+        -- whole words around the first mention of Rosatom, as for the remarks
+        regexp_extract(
+            statement_of_reasons,
+            '(?is)(?:^|\s)((?:\S+\s+){0,12}?\S*(?:rosatom|rusatom|росатом)\S*(?:\s+\S+){0,18})', 1
+        ) as evidence,
     from designations
     where regexp_matches(statement_of_reasons, '(?i)rosatom|rusatom|росатом')
         and not regexp_matches(coalesce(parent_company, ''), '(?i)rosatom')

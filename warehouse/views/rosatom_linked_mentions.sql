@@ -1,8 +1,10 @@
 -- Mentions linked to Rosatom or one of its known subsidiaries, whatever the action.
+-- `target`: the name, or an unnamed group's phrase ("two organizations linked to ... Rosatom").
 create or replace view rosatom_linked_mentions as
 with
 final as (
     select
+        target,
         name,
         entity_type,
         count,
@@ -19,4 +21,4 @@ final as (
 )
 
 select * from final
-order by published_on desc nulls last, name
+order by published_on desc nulls last, target

@@ -1,9 +1,10 @@
--- Organisations, vessels and unnamed groups the news reports as sanctioned, one row per mention.
+-- Organisations, vessels and unnamed groups the news reports as sanctioned, one row per mention;
+-- a group is named by its phrase ("two organizations linked to ... Rosatom") and counted in `count`.
 create or replace view sanctioned_organisations as
 with
 final as (
     select
-        coalesce(name, '(unnamed group)') as name,
+        target as name,
         entity_type,
         count,
         affiliation,
