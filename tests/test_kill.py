@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctrack.flows.lists import run_lists
-from sanctrack.flows.news import run_news
+from sanctrack.flows.steps import run_lists, run_news
 from sanctrack.warehouse.db import connect
 from tests.helpers import query, table_fingerprints
 
@@ -21,8 +20,7 @@ from tests.helpers import query, table_fingerprints
 KILLED_RUN = """
 import sys, time
 import sanctrack.warehouse.news as loader
-from sanctrack.flows.lists import run_lists
-from sanctrack.flows.news import run_news
+from sanctrack.flows.steps import run_news
 
 def load_then_wait(con, run, stage):
     loader.merge_news(con, run, stage)
@@ -66,11 +64,13 @@ def test_sigkill_during_a_run_leaves_previous_state(tmp_path: Path, seed_article
     kill_when_it_says(KILLED_RUN, [str(more), str(db), step], "loaded")
 
     assert table_fingerprints(db) == before
-    assert query(db, "select count(*), min(status) from runs") == [(1, "succeeded")]
-    # And the warehouse still takes a writer and a new run.
+    # In `runs` from its start, as `running`; nothing it read or staged reached the tables.
+    assert query(db, "select status from runs order by started_at") == [("succeeded",), ("running",)]
+    # And the warehouse still takes a writer and a new run, which marks the killed one.
     connect(db).close()
     result = run_news([str(more)], db)
     assert result["status"] == "succeeded" and result["counts"]["documents_added"] == 3
+    assert query(db, "select status from runs order by started_at") == [("succeeded",), ("killed",), ("succeeded",)]
     assert not any(tmp_path.glob("*.staging/*")), "the killed run's staging files are cleared"
 
 
@@ -78,7 +78,7 @@ def test_sigkill_during_a_run_leaves_previous_state(tmp_path: Path, seed_article
 # work, says so, and waits to be killed.
 KILLED_LISTS_RUN = """
 import sys, time
-import sanctrack.flows.lists as flow
+import sanctrack.flows.steps as flow
 import sanctrack.warehouse.lists as loader
 from sanctrack.lists import parse_list
 

@@ -97,7 +97,7 @@ def test_a_list_shrinking_too_much_is_refused_and_leaves_the_warehouse_as_it_was
     shrunk = uk_variant(tmp_path, "shrunk.csv", "20/04/2025")
     drop_group(shrunk, "13636")
     result = run_lists([str(shrunk)], db)
-    assert result["status"] == "partial"
+    assert result["status"] == "failed"  # its only source failed
     assert "ListLoadRefused" in result["errors"][0]["message"] and "33% fewer" in result["errors"][0]["message"]
     assert table_fingerprints(db) == before
 
