@@ -204,7 +204,7 @@ def test_sigkill_of_the_run_lists_command_ends_its_prefect_server(tmp_path: Path
     env.pop("PREFECT_API_URL", None)
     sanctrack = Path(sys.executable).with_name("sanctrack")
     with serving(Stalling) as base:
-        process = subprocess.Popen([str(sanctrack), "--db", str(db), "run", "lists", str(LISTS / "un_5.xml"),
+        process = subprocess.Popen([str(sanctrack), "--db", str(db), "run", "lists", "--prefect", str(LISTS / "un_5.xml"),
                                     f"{base}/eu.xml"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             assert asked.wait(timeout=240), "the run never reached its second list"

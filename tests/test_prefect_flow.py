@@ -1,4 +1,4 @@
-"""The real command, in a real process: `sanctrack run news` with Prefect's local mode, offline."""
+"""The real command, in a real process: `sanctrack run news --prefect` with Prefect's temporary server, offline."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_run_news_command_loads_the_seed_without_calling_out(tmp_path: Path, see
     env.pop("PREFECT_HOME", None)
     env.pop("PREFECT_API_URL", None)
     sanctrack = Path(sys.executable).with_name("sanctrack")
-    result = subprocess.run([str(sanctrack), "--db", str(db), "run", "news", str(folder)],
+    result = subprocess.run([str(sanctrack), "--db", str(db), "run", "news", "--prefect", str(folder)],
                             env=env, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     for name in ("Pavel Fradkov", "Vladimir Selin", "Artem Chaika", "two organizations"):

@@ -155,7 +155,7 @@ def start_run(db_path: Path | str, run: Run, *, wait: float) -> RunLease:
     """
     lease = RunLease(db_path, run.run_id)
     try:
-        with opened(db_path, wait=wait) as con:
+        with writing(db_path, run, wait=wait) as con:
             with transaction(con):
                 recorded = repair_runs(con, db_path, run)
                 record_start(con, run)
