@@ -97,7 +97,11 @@ def run_news(
     wait = load_settings().lock_wait_s if wait is None else wait
     sources, feeds = list(sources), list(feeds)
     run = Run("news", params={"sources": sources, "feeds": feeds, "db_path": str(db_path)})
-    lease = start_run(db_path, run, wait=wait)  # in `runs` from now on; runs that died are marked
+    try:
+        lease = start_run(db_path, run, wait=wait)  # in `runs` from now on; runs that died are marked
+    except WarehouseBusy as exc:
+        record_failure(db_path, run, exc, wait=wait)
+        raise
     staged = None
     try:
         with opened(db_path, read_only=True, wait=wait) as con:  # what extraction needs, read once
@@ -130,9 +134,7 @@ def run_news(
             within_memory_budget(con, staged.rows(con), lambda: merge(con))
         log.info("event=run_loaded run_id=%s counts=%s", run.run_id, run.counts)
     except Exception as exc:
-        # The warehouse is as it was; say in `runs` that this run failed, and why.
-        run.add_error("(run)", f"{type(exc).__name__}: {exc}")
-        record_failure(db_path, run, wait=0 if isinstance(exc, WarehouseBusy) else wait)
+        record_failure(db_path, run, exc, wait=wait)  # the warehouse is as it was; `runs` says why
         raise
     finally:
         if staged is not None:
@@ -198,7 +200,11 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
     results: list[dict] = []
     # Each list loads in its own transaction: the run is in `runs` from its start, and its lease
     # tells the next run whether this process is still alive (warehouse/runs.py).
-    lease = start_run(db_path, run, wait=wait)
+    try:
+        lease = start_run(db_path, run, wait=wait)
+    except WarehouseBusy as exc:
+        record_failure(db_path, run, exc, wait=wait)
+        raise
     try:
         resolved = resolve_sources(list(sources), fmt)
         rows = 0
@@ -237,8 +243,7 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
                     run.counts["mention_links"] = written
             record_run(con, run)
     except Exception as exc:
-        run.add_error("(run)", f"{type(exc).__name__}: {exc}")
-        record_failure(db_path, run, wait=0 if isinstance(exc, WarehouseBusy) else wait)
+        record_failure(db_path, run, exc, wait=wait)
         raise
     finally:
         lease.release()

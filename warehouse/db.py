@@ -52,13 +52,14 @@ WRITER_POLL_S, READER_POLL_S = 0.02, 0.05
 
 
 def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
-            on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+            on_wait: Callable[[str], None] | None = None, timings: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. A writer brings the schema up to date; a reader needs an existing file.
 
     DuckDB lets one process write a file, or several read it, never both. Meeting another
     process's lock, this waits up to `wait` seconds for it, trying again every few hundredths of a
     second, and says once (through `on_wait`, or the log) what it waits for: a run writing, or a
     reader. Past the wait it raises WarehouseBusy naming the holder; nothing is written.
+    `timings`, when given, gets `locked_at` (time.perf_counter()) the moment the file was opened.
     """
     path = Path(db_path)
     if read_only and not path.exists():
@@ -70,6 +71,8 @@ def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
     while True:
         try:
             con = _attach(path, read_only)
+            if timings is not None:
+                timings["locked_at"] = time.perf_counter()
             break
         except _Locked as locked:
             holder = describe_holder(path, locked.pid, locked.reader_hint)
@@ -206,9 +209,10 @@ def _command_of(pid: int) -> str:
 
 @contextmanager
 def opened(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
-           on_wait: Callable[[str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+           on_wait: Callable[[str], None] | None = None, timings: dict | None = None,
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse for the block, then closed: DuckDB's lock is held for the block only."""
-    con = connect(db_path, read_only=read_only, wait=wait, on_wait=on_wait)
+    con = connect(db_path, read_only=read_only, wait=wait, on_wait=on_wait, timings=timings)
     try:
         yield con
     finally:

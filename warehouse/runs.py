@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 import sanctrack
-from sanctrack.warehouse.db import WarehouseError, leases_dir, opened, transaction
+from sanctrack.warehouse.db import WarehouseBusy, WarehouseError, leases_dir, opened, transaction
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +139,10 @@ def _insert_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
 def writing(db_path: Path | str, run: Run, *, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse opened for writing for the block, then closed (DuckDB's lock with it); the time it
     was held adds to the run's `merge` seconds (and `merge_longest`): what a reader may have waited."""
-    with opened(db_path, wait=wait) as con:
-        acquired = time.perf_counter()
+    timings: dict = {}
+    with opened(db_path, wait=wait, timings=timings) as con:
         yield con
-    held = time.perf_counter() - acquired  # the close (DuckDB's checkpoint) included
+    held = time.perf_counter() - timings["locked_at"]  # from the lock to the close (DuckDB's checkpoint)
     run.seconds["merge"] = run.seconds.get("merge", 0.0) + held
     run.seconds["merge_longest"] = max(run.seconds.get("merge_longest", 0.0), held)
 
@@ -167,9 +167,13 @@ def start_run(db_path: Path | str, run: Run, *, wait: float) -> RunLease:
     return lease
 
 
-def record_failure(db_path: Path | str, run: Run, *, wait: float) -> bool:
-    """Record the run as `failed` in `runs`; when the warehouse cannot be written within `wait`, in
-    `<db>.runs/<run_id>.failed.json` for the next run to record. Returns whether `runs` holds it now."""
+def record_failure(db_path: Path | str, run: Run, error: BaseException, *, wait: float) -> bool:
+    """Record the run as `failed`, with the error, in `runs`; when the warehouse cannot be written
+    within `wait` (none if the error was that: a reader holds it), in `<db>.runs/<run_id>.failed.json`
+    for the next run to record. Returns whether `runs` holds it now."""
+    run.add_error("(run)", f"{type(error).__name__}: {error}")
+    if isinstance(error, WarehouseBusy):
+        wait = 0
     try:
         with opened(db_path, wait=wait) as con, transaction(con):
             record_run(con, run, status="failed")

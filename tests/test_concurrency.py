@@ -1,0 +1,168 @@
+"""Analysts and runs at the same time: readers are never blocked for longer than a run's write, a run
+meeting a reader waits, then fails naming it, and is recorded; real processes throughout."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from bench.corpus_gen import generate_documents
+from sanctrack.flows.steps import run_lists, run_news
+from sanctrack.warehouse.db import WarehouseBusy
+from tests.helpers import query, table_fingerprints
+
+SANCTRACK = str(Path(sys.executable).with_name("sanctrack"))
+WAITED = re.compile(r"waited ([0-9.]+) s for the warehouse")
+
+
+class ReaderLoop:
+    """`sanctrack query` every 0.5 s in a thread, each a process of its own: (exit code, seconds waited)."""
+
+    def __init__(self, db: Path) -> None:
+        self.db, self.answers, self.failures = db, [], []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            done = subprocess.run([SANCTRACK, "--db", str(self.db), "query", "select count(*) from runs",
+                                   "--format", "csv"], capture_output=True, text=True, timeout=180)
+            waited = WAITED.search(done.stderr)
+            if done.returncode != 0:
+                self.failures.append(done.stderr[-500:])
+            self.answers.append((done.returncode, float(waited[1]) if waited else 0.0))
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> ReaderLoop:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=200)
+
+
+def held_for_writing(output: str) -> float:
+    """The longest time the run held the warehouse for writing, from its `time per stage` line."""
+    return float(re.search(r"merge_longest ([0-9.]+)s", output)[1])
+
+
+def run_beside_readers(db: Path, command: list[str]) -> tuple[ReaderLoop, subprocess.CompletedProcess]:
+    with ReaderLoop(db) as readers:
+        time.sleep(1.0)  # the loop is answering before the run starts
+        done = subprocess.run([SANCTRACK, "--db", str(db), *command], capture_output=True, text=True, timeout=600)
+        time.sleep(1.0)
+    return readers, done
+
+
+def check_readers(readers: ReaderLoop, done: subprocess.CompletedProcess, what: str) -> None:
+    assert done.returncode == 0, done.stderr[-3000:]
+    held = held_for_writing(done.stdout)
+    waits = [waited for _, waited in readers.answers]
+    print(f"\n{what}: {len(waits)} queries, all answered: {not readers.failures}; longest wait {max(waits):.2f} s, "
+          f"waited {sum(w > 0 for w in waits)} times; the run held the warehouse for writing {held:.2f} s at most")
+    assert readers.failures == []
+    assert len(waits) >= 5
+    assert max(waits) <= held + 0.1  # 0.1: a reader tries again every 0.05 s
+
+
+def test_readers_are_answered_during_a_news_run_of_3000_documents(tmp_path: Path, seed_article: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    shutil.copy(seed_article, seed)
+    run_news([str(seed)], db)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, text in enumerate(generate_documents(3000, seed=11)):
+        (docs / f"doc_{i:05d}.txt").write_text(text, encoding="utf-8")
+
+    readers, done = run_beside_readers(db, ["run", "news", str(docs)])
+    check_readers(readers, done, "news run of 3,000 documents")
+    assert query(db, "select count(*) from documents") == [(3001,)]
+
+
+def test_readers_are_answered_during_a_lists_run_of_the_uk_and_ofac_files(tmp_path: Path, shared_dir: Path,
+                                                                           seed_article: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    shutil.copy(seed_article, seed)
+    run_news([str(seed)], db)
+    lists = shared_dir / "data" / "lists"
+    uk, ofac = lists / "uk-ofsi-conlist" / "ConList_2025-04-14.xlsx", lists / "us-ofac" / "sdn_2024-02-23.csv"
+    readers, done = run_beside_readers(db, ["run", "lists", str(uk), str(ofac)])
+    check_readers(readers, done, "lists run of the UK and OFAC files")
+    assert query(db, "select count(*) from list_versions") == [(2,)]
+
+
+@contextmanager
+def reader_holding(db: Path) -> Iterator[int]:
+    """A separate process holding a read-only connection (an analyst's notebook); yields its PID."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}, read_only=True); "
+                               "print('held', flush=True); time.sleep(300)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+def test_a_run_meeting_a_reader_waits_then_fails_naming_it_and_runs_holds_it(loaded_db: Path, tmp_path: Path) -> None:
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "a.txt").write_text("The UK imposed sanctions on Ivan Testov, a deputy minister.\n")
+    before = table_fingerprints(loaded_db)
+    with reader_holding(loaded_db) as pid:
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusy, match=rf"still held after 1.5 s: a reader \(process {pid}: python"):
+            run_news([str(more)], loaded_db, wait=1.5)
+        assert 1.5 <= time.monotonic() - started < 30
+    assert table_fingerprints(loaded_db) == before
+    # It could not write while the reader held the file: the next run records it, with the reason.
+    run_news([str(more)], loaded_db)
+    (status, errors), = query(loaded_db, "select status, errors from runs where status <> 'succeeded'")
+    assert status == "failed" and f"a reader (process {pid}" in errors
+    assert not list((tmp_path / "w.duckdb.runs").glob("*")), "no lease or pending failure left"
+
+
+def test_a_run_that_started_waits_for_a_reader_at_its_merge_and_records_why_it_failed(
+        loaded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader opens the file while the run extracts: the run is `running` in `runs`, waits at the
+    merge, fails naming the reader; the next run turns the row into `failed` with that reason."""
+    import sanctrack.flows.steps as steps
+
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "a.txt").write_text("The UK imposed sanctions on Ivan Testov, a deputy minister.\n")
+    holders = []
+    stage = steps.NewsStage.add
+
+    def stage_then_a_reader_opens(staged, batch):
+        holders.append(reader_holding(loaded_db))
+        holders[-1].__enter__()
+        return stage(staged, batch)
+
+    try:
+        with pytest.raises(WarehouseBusy, match=r"a reader \(process \d+"):
+            run_news([str(more)], loaded_db, wait=1.0, stage=stage_then_a_reader_opens)
+        assert query(loaded_db, "select status from runs order by started_at") == [("succeeded",), ("running",)]
+    finally:
+        for holder in holders:
+            holder.__exit__(None, None, None)
+    run_news([str(more)], loaded_db)
+    statuses = query(loaded_db, "select status, errors like '%a reader (process%' from runs order by started_at")
+    assert statuses == [("succeeded", False), ("failed", True), ("succeeded", False)]
