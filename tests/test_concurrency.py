@@ -9,16 +9,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from bench.corpus_gen import generate_documents
-from sanctrack.flows.steps import run_lists, run_news
+from sanctrack.flows.steps import run_news
 from sanctrack.warehouse.db import WarehouseBusy
-from tests.helpers import query, table_fingerprints
+from tests.helpers import query, reader_holding, table_fingerprints
 
 SANCTRACK = str(Path(sys.executable).with_name("sanctrack"))
 WAITED = re.compile(r"waited ([0-9.]+) s for the warehouse")
@@ -103,22 +101,6 @@ def test_readers_are_answered_during_a_lists_run_of_the_uk_and_ofac_files(tmp_pa
     readers, done = run_beside_readers(db, ["run", "lists", str(uk), str(ofac)])
     check_readers(readers, done, "lists run of the UK and OFAC files")
     assert query(db, "select count(*) from list_versions") == [(2,)]
-
-
-@contextmanager
-def reader_holding(db: Path) -> Iterator[int]:
-    """A separate process holding a read-only connection (an analyst's notebook); yields its PID."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}, read_only=True); "
-                               "print('held', flush=True); time.sleep(300)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        yield holder.pid
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)
 
 
 def test_a_run_meeting_a_reader_waits_then_fails_naming_it_and_runs_holds_it(loaded_db: Path, tmp_path: Path) -> None:
