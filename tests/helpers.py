@@ -86,26 +86,11 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 
 
 @contextmanager
-def warehouse_held_by_another_process(db: Path) -> Iterator[int]:
-    """A separate process that opens the warehouse as writer and sleeps; yields its PID."""
+def warehouse_held_by_another_process(db: Path, *, read_only: bool = False) -> Iterator[int]:
+    """A separate process that opens the warehouse (as writer, or read-only like an analyst's notebook)
+    and sleeps; yields its PID."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}); print('held', flush=True); "
-                               "time.sleep(300)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        yield holder.pid
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)
-
-
-@contextmanager
-def reader_holding(db: Path) -> Iterator[int]:
-    """A separate process holding a read-only connection (an analyst's notebook); yields its PID."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}, read_only=True); "
+        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}, read_only={read_only}); "
                                "print('held', flush=True); time.sleep(300)"],
         stdout=subprocess.PIPE, text=True,
     )
@@ -115,3 +100,8 @@ def reader_holding(db: Path) -> Iterator[int]:
     finally:
         holder.kill()
         holder.wait(timeout=30)
+
+
+def reader_holding(db: Path):
+    """A separate process holding a read-only connection; yields its PID."""
+    return warehouse_held_by_another_process(db, read_only=True)
