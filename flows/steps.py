@@ -118,8 +118,8 @@ def run_news(
         prepared = None
         if extracted:  # screening the run's names against the lists: before the merge, not inside it
             with run.timed("link"), opened(db_path, read_only=True, wait=wait) as con:
-                prepared = prepare_links(con, f"read_parquet('{extracted}')", staged_mentions=staged.files("mentions"),
-                                         staged_documents=staged.files("documents"))
+                prepared = prepare_links(con, db_path, f"read_parquet('{extracted}')",
+                                         staged_mentions=staged.files("mentions"), staged_documents=staged.files("documents"))
 
         def merge(con) -> None:  # one transaction: the whole run or none of it
             with run.timed("load"):
@@ -236,7 +236,7 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
         with run.timed("link"), opened(db_path, read_only=True, wait=wait) as con:
             # The lists (or the matcher) changed: every link again, computed before the write.
             relink = bool(run.counts.get("lists_loaded")) or links_outdated(con)
-            prepared = prepare_links(con) if relink else None
+            prepared = prepare_links(con, db_path) if relink else None
         with writing(db_path, run, wait=wait) as con, transaction(con):
             with run.timed("link"):
                 if (written := write_prepared_links(con, prepared)) is not None:

@@ -14,13 +14,14 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from sanctrack.matching import MATCHER_VERSION, RECOMMENDED_THRESHOLD, NameIndex
 from sanctrack.matching.index import name_rows
-from sanctrack.matching.persist import lists_fingerprint
+from sanctrack.matching.persist import link_index, lists_fingerprint
 from sanctrack.warehouse.db import transaction
 
 log = logging.getLogger(__name__)
@@ -114,39 +115,40 @@ def mentions_to_link(con: duckdb.DuckDBPyConnection, *, documents: str | None = 
 
 def compute_mention_links(con: duckdb.DuckDBPyConnection, *, threshold: float = RECOMMENDED_THRESHOLD,
                           per_mention: int = 5, documents: str | None = None, staged_mentions: str | None = None,
-                          staged_documents: str | None = None) -> pd.DataFrame:
+                          staged_documents: str | None = None, db_path: Path | None = None) -> pd.DataFrame:
     """The rows of `mention_links` for the warehouse as it is (no writes): see mentions_to_link for
-    which mentions."""
+    which mentions. `db_path`: the warehouse's file, to load the saved index instead of building it."""
     if not con.execute("select count(*) from designations").fetchall()[0][0]:
-        return link_rows(pd.DataFrame(), None)  # no lists loaded: nothing to link to, no mentions to read
+        return link_rows(con, pd.DataFrame(), None)  # no lists loaded: nothing to link to, no mentions to read
     mentions = mentions_to_link(con, documents=documents, staged_mentions=staged_mentions,
                                 staged_documents=staged_documents)
-    index = latest_designations_index(con) if len(mentions) else None  # no mentions: no index to build
-    return link_rows(mentions, index, threshold=threshold, per_mention=per_mention)
+    if mentions.empty:  # no mentions: no index to build
+        return link_rows(con, mentions, None)
+    index = latest_designations_index(con) if db_path is None else link_index(con, db_path, latest_designations_index)
+    return link_rows(con, mentions, index, threshold=threshold, per_mention=per_mention)
 
 
-def link_rows(mentions: pd.DataFrame, index: NameIndex | None, *, threshold: float = RECOMMENDED_THRESHOLD,
-              per_mention: int = 5) -> pd.DataFrame:
+def link_rows(con: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, index: NameIndex | None, *,
+              threshold: float = RECOMMENDED_THRESHOLD, per_mention: int = 5) -> pd.DataFrame:
     """The links of mentions (mentions_to_link's columns) to the designations of the index.
 
     A name is screened once however many mentions carry it (with the same entity type): the news
-    repeats names, and screening is the cost of linking.
+    repeats names, and screening is the cost of linking. The dates of the candidates' designation
+    versions are read from the warehouse.
     """
     if index is None or mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
-    versions = (index.rows.drop_duplicates("designation_version_id").set_index("designation_version_id")
-                [["listed_on", "valid_from", "valid_to", "is_current"]].to_dict("index"))
-    names = mentions["name"].astype(str)
-    index.prepare(names.unique())
-    screened: dict[tuple[str, str], list] = {}
+    index.prepare(mentions["name"].astype(str).unique())
+    screened = {
+        (name, entity_type): index.screen(name, entity_type=entity_type, type_filter=False, limit=per_mention,
+                                          threshold=threshold)
+        for name, entity_type in mentions[["name", "entity_type"]].drop_duplicates().itertuples(index=False)
+    }
+    versions = _versions(con, {c.designation_version_id for found in screened.values() for c in found})
     rows = []
     for mention in mentions.itertuples(index=False):
-        key = (mention.name, mention.entity_type)
-        if (candidates := screened.get(key)) is None:
-            candidates = screened[key] = index.screen(mention.name, entity_type=mention.entity_type,
-                                                      type_filter=False, limit=per_mention, threshold=threshold)
         published_on = _date(mention.published_on)
-        for rank, cand in enumerate(candidates, start=1):
+        for rank, cand in enumerate(screened[(mention.name, mention.entity_type)], start=1):
             version = versions[cand.designation_version_id]
             status = status_on(published_on, version["listed_on"], version["valid_from"], version["valid_to"],
                                bool(version["is_current"]))
@@ -178,6 +180,20 @@ def link_rows(mentions: pd.DataFrame, index: NameIndex | None, *, threshold: flo
                 "matcher_version": MATCHER_VERSION,
             })
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def _versions(con: duckdb.DuckDBPyConnection, version_ids: set[str]) -> dict[str, dict]:
+    """designation_version_id -> its listed_on, valid_from, valid_to, is_current."""
+    wanted = pd.DataFrame({"designation_version_id": pd.Series(sorted(version_ids), dtype="str")})
+    con.register("linked_versions", wanted)
+    try:
+        found = con.sql(
+            "select designation_version_id, listed_on, valid_from, valid_to, is_current from designations "
+            "where designation_version_id in (select designation_version_id from linked_versions)"
+        ).df()
+    finally:
+        con.unregister("linked_versions")
+    return found.set_index("designation_version_id").to_dict("index")
 
 
 def recompute_mention_links(con: duckdb.DuckDBPyConnection, *, documents: str | None = None, **kwargs) -> int:
@@ -219,14 +235,19 @@ class PreparedLinks:
     stamp: str  # what they were computed from (links_inputs, or the lists alone for a run's documents)
 
 
-def prepare_links(con: duckdb.DuckDBPyConnection, documents: str | None = None, *, staged_mentions: str | None = None,
-                  staged_documents: str | None = None) -> PreparedLinks:
+def prepare_links(con: duckdb.DuckDBPyConnection, db_path: Path, documents: str | None = None, *,
+                  staged_mentions: str | None = None, staged_documents: str | None = None) -> PreparedLinks:
     """Compute links without writing (a read-only connection does): every link; or, with `documents`
-    (a relation of document ids), the links of a run's staged mentions of those documents."""
+    (a relation of document ids), the links of a run's staged mentions of those documents. The index
+    is the one saved beside the warehouse `db_path` (built and saved when the lists changed)."""
     if documents is None:
-        return PreparedLinks(compute_mention_links(con), None, links_inputs(con))
-    rows = (compute_mention_links(con, staged_mentions=staged_mentions, staged_documents=staged_documents)
-            if staged_mentions else link_rows(pd.DataFrame(), None))
+        prepared = PreparedLinks(compute_mention_links(con, db_path=Path(db_path)), None, links_inputs(con))
+        if con.execute("select count(*) from designations").fetchall()[0][0]:
+            link_index(con, Path(db_path), latest_designations_index)  # saved now (if not yet) for the news runs
+        return prepared
+    rows = (compute_mention_links(con, staged_mentions=staged_mentions, staged_documents=staged_documents,
+                                  db_path=Path(db_path))
+            if staged_mentions else link_rows(con, pd.DataFrame(), None))
     return PreparedLinks(rows, documents, lists_fingerprint(con))
 
 
