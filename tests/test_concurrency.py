@@ -3,63 +3,18 @@ meeting a reader waits, then fails naming it, and is recorded; real processes th
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from bench.bench_readers import ReaderLoop, held_for_writing, run_beside_readers
 from bench.corpus_gen import generate_documents
 from sanctrack.flows.steps import run_news
 from sanctrack.warehouse.db import WarehouseBusy
 from tests.helpers import query, reader_holding, table_fingerprints
-
-SANCTRACK = str(Path(sys.executable).with_name("sanctrack"))
-WAITED = re.compile(r"waited ([0-9.]+) s for the warehouse")
-
-
-class ReaderLoop:
-    """`sanctrack query` every 0.5 s in a thread, each a process of its own: (exit code, seconds waited)."""
-
-    def __init__(self, db: Path) -> None:
-        self.db, self.answers, self.failures = db, [], []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            done = subprocess.run([SANCTRACK, "--db", str(self.db), "query", "select count(*) from runs",
-                                   "--format", "csv"], capture_output=True, text=True, timeout=180)
-            waited = WAITED.search(done.stderr)
-            if done.returncode != 0:
-                self.failures.append(done.stderr[-500:])
-            self.answers.append((done.returncode, float(waited[1]) if waited else 0.0))
-            self._stop.wait(0.5)
-
-    def __enter__(self) -> ReaderLoop:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=200)
-
-
-def held_for_writing(output: str) -> float:
-    """The longest time the run held the warehouse for writing, from its `time per stage` line."""
-    return float(re.search(r"merge_longest ([0-9.]+)s", output)[1])
-
-
-def run_beside_readers(db: Path, command: list[str]) -> tuple[ReaderLoop, subprocess.CompletedProcess]:
-    with ReaderLoop(db) as readers:
-        time.sleep(1.0)  # the loop is answering before the run starts
-        done = subprocess.run([SANCTRACK, "--db", str(db), *command], capture_output=True, text=True, timeout=600)
-        time.sleep(1.0)
-    return readers, done
 
 
 def check_readers(readers: ReaderLoop, done: subprocess.CompletedProcess, what: str) -> None:
