@@ -126,7 +126,7 @@ def main(ctx: click.Context, db_path: Path | None, verbose: bool) -> None:
 
 @main.group(epilog=_examples("sanctrack run news", "sanctrack run news https://example.org/article.html"))
 def run() -> None:
-    """Run a flow (Prefect, local mode) that loads the warehouse."""
+    """Run a flow that loads the warehouse (through Prefect when PREFECT_API_URL names a server)."""
 
 
 @run.command("news", epilog=_examples(

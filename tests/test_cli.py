@@ -198,7 +198,7 @@ def test_exit_1_when_a_reader_waits_past_its_wait(tmp_path: Path) -> None:
     with warehouse_held_by_another_process(db) as pid:
         result = run_verb(db, "query", "select 1", "--wait", "0.3")
     assert result.exit_code == 1
-    assert f"still being written after 0.3 s: a writer (process {pid}" in result.output
+    assert f"still held after 0.3 s: a writer (process {pid}" in result.output
     assert "waiting for the warehouse (up to 0.3 s)" in result.output
 
 

@@ -138,11 +138,11 @@ def _attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def _busy_message(path: Path, holder: str, read_only: bool, wait: float) -> str:
+    after = f"still held after {wait:g} s" if wait else "held"
     if read_only:
-        return (f"{path} is still being written after {wait:g} s: {holder}; try again when it has "
-                "committed, or wait longer (--wait)")
-    return (f"{path} is still held after {wait:g} s: {holder}. A run writes only while no one reads; "
-            "close that connection (or open the warehouse for each query: README, Querying) and run again")
+        return f"{path} is {after}: {holder}; try again when it has committed, or wait longer (--wait)"
+    return (f"{path} is {after}: {holder}. A run writes only while no one reads; close that connection "
+            "(or open the warehouse for each query: README, Reading while runs write) and run again")
 
 
 def leases_dir(db_path: Path | str) -> Path:

@@ -241,10 +241,7 @@ def prepare_links(con: duckdb.DuckDBPyConnection, db_path: Path, documents: str 
     (a relation of document ids), the links of a run's staged mentions of those documents. The index
     is the one saved beside the warehouse `db_path` (built and saved when the lists changed)."""
     if documents is None:
-        prepared = PreparedLinks(compute_mention_links(con, db_path=Path(db_path)), None, links_inputs(con))
-        if con.execute("select count(*) from designations").fetchall()[0][0]:
-            link_index(con, Path(db_path), latest_designations_index)  # saved now (if not yet) for the news runs
-        return prepared
+        return PreparedLinks(compute_mention_links(con, db_path=Path(db_path)), None, links_inputs(con))
     rows = (compute_mention_links(con, staged_mentions=staged_mentions, staged_documents=staged_documents,
                                   db_path=Path(db_path))
             if staged_mentions else link_rows(con, pd.DataFrame(), None))
