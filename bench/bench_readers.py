@@ -5,8 +5,8 @@ Usage:  .venv/bin/python bench/bench_readers.py [--docs 3000] [--lists-dir DIR |
 Design measured (the project's): a run holds DuckDB's write lock only for its writes; a reader that
 meets it waits for the commit. A `sanctrack query` runs every 0.5 s (each a whole process) during
   news   `sanctrack run news DOCS` (generated documents, bench/corpus_gen.py) into a warehouse holding
-         every shipped list but the latest UK and OFAC files (so the run also links), then
-  lists  `sanctrack run lists` of those two files (new versions of loaded lists) into that warehouse,
+         the lists of PRELOADED (so the run also links), then
+  lists  `sanctrack run lists` of the next versions of the UK ConList and the OFAC SDN CSV,
 and every query's wait is taken from its own report ("waited N s for the warehouse").
 
 Design compared: a read snapshot. Readers would open a copy of the warehouse that the writer
@@ -31,10 +31,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.bench_lists import SHIPPED  # noqa: E402
 from bench.corpus_gen import generate_documents  # noqa: E402
 
 SANCTRACK = str(Path(sys.executable).with_name("sanctrack"))
+# Loaded before the runs: earlier versions of the UK ConList and the OFAC SDN (the lists run then
+# brings their next versions), and the other lists.
+PRELOADED = [
+    "uk-ofsi-conlist/ConList_2022-05-04.xlsx",
+    "uk-ofsi-conlist/ConList_2025-04-10.xlsx",
+    "us-ofac/sdn-2021-07",
+    "us-ofac/sdn_2024-02-20.csv",
+    "us-ofac/consolidated_2022-03-24.xml",
+    "un-sc/UN_consolidated_2026-02-27.xml",
+    "eu-fsf/FSF_xml_1_1_2022-03-18_cut-to-complete-entities.xml",
+]
 WAITED = re.compile(r"waited ([0-9.]+) s for the warehouse")
 
 
@@ -109,9 +119,8 @@ def main() -> None:
                    stdout=subprocess.DEVNULL)
     uk = args.lists_dir / "uk-ofsi-conlist" / "ConList_2025-04-14.xlsx"
     ofac = args.lists_dir / "us-ofac" / "sdn_2024-02-23.csv"
-    if not args.no_lists:  # every shipped list but the two the lists run below brings (new versions)
-        lists = [str(args.lists_dir / name) for name in SHIPPED
-                 if "truncated" not in name and args.lists_dir / name not in (uk, ofac)]
+    if not args.no_lists:  # the versions before the two the lists run below brings, and the other lists
+        lists = [str(args.lists_dir / name) for name in PRELOADED]
         subprocess.run([SANCTRACK, "--db", str(db), "run", "lists", *lists], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     docs = work / "docs"
