@@ -3,7 +3,6 @@ meeting a reader waits, then fails naming it, and is recorded; real processes th
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from bench.bench_readers import ReaderLoop, held_for_writing, run_beside_readers
 from bench.corpus_gen import generate_documents
 from sanctrack.flows.steps import run_news
-from sanctrack.warehouse.db import WarehouseBusy
+from sanctrack.warehouse.db import WarehouseBusy, connect
 from tests.helpers import query, reader_holding, table_fingerprints
 
 
@@ -28,12 +27,9 @@ def check_readers(readers: ReaderLoop, done: subprocess.CompletedProcess, what: 
     assert max(waits) <= held + 0.1  # 0.1: a reader tries again every 0.05 s
 
 
-def test_readers_are_answered_during_a_news_run_of_3000_documents(tmp_path: Path, seed_article: Path) -> None:
+def test_readers_are_answered_during_a_news_run_of_3000_documents(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    shutil.copy(seed_article, seed)
-    run_news([str(seed)], db)
+    connect(db).close()  # a warehouse to read from the first query on
     docs = tmp_path / "docs"
     docs.mkdir()
     for i, text in enumerate(generate_documents(3000, seed=11)):
@@ -41,16 +37,12 @@ def test_readers_are_answered_during_a_news_run_of_3000_documents(tmp_path: Path
 
     readers, done = run_beside_readers(db, ["run", "news", str(docs)])
     check_readers(readers, done, "news run of 3,000 documents")
-    assert query(db, "select count(*) from documents") == [(3001,)]
+    assert query(db, "select count(*) from documents") == [(3000,)]
 
 
-def test_readers_are_answered_during_a_lists_run_of_the_uk_and_ofac_files(tmp_path: Path, shared_dir: Path,
-                                                                           seed_article: Path) -> None:
+def test_readers_are_answered_during_a_lists_run_of_the_uk_and_ofac_files(tmp_path: Path, shared_dir: Path) -> None:
     db = tmp_path / "w.duckdb"
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    shutil.copy(seed_article, seed)
-    run_news([str(seed)], db)
+    connect(db).close()
     lists = shared_dir / "data" / "lists"
     uk, ofac = lists / "uk-ofsi-conlist" / "ConList_2025-04-14.xlsx", lists / "us-ofac" / "sdn_2024-02-23.csv"
     readers, done = run_beside_readers(db, ["run", "lists", str(uk), str(ofac)])

@@ -199,7 +199,9 @@ def test_sigkill_of_the_run_lists_command_ends_its_prefect_server(tmp_path: Path
             pass
 
     db = tmp_path / "w.duckdb"
-    env = {**os.environ, "SANCTRACK_DATA_DIR": str(tmp_path / "data")}
+    network_log = tmp_path / "network.log"  # the audit hook of tests/offline: Prefect's server stays offline
+    env = {**os.environ, "SANCTRACK_DATA_DIR": str(tmp_path / "data"), "SANCTRACK_NETWORK_LOG": str(network_log),
+           "PYTHONPATH": str(Path(__file__).parent / "offline")}
     env.pop("PREFECT_HOME", None)
     env.pop("PREFECT_API_URL", None)
     sanctrack = Path(sys.executable).with_name("sanctrack")
@@ -220,6 +222,8 @@ def test_sigkill_of_the_run_lists_command_ends_its_prefect_server(tmp_path: Path
 
     assert query(db, "select status from runs") == [("running",)]
     assert query(db, "select authority from list_versions") == [("UN",)]
+    calls_out = network_log.read_text() if network_log.exists() else ""
+    assert calls_out == "", f"something tried to reach the network:\n{calls_out}"
     assert dangling_run_ids(db) == []
     run_lists([str(LISTS / "eu_fsf_5.xml")], db)
     assert query(db, "select status from runs order by started_at") == [("killed",), ("succeeded",)]

@@ -1,4 +1,6 @@
-"""The real command, in a real process: `sanctrack run news --prefect` with Prefect's temporary server, offline."""
+"""The real command, in a real process, as `make run` runs it (no Prefect server configured), offline.
+
+Prefect's temporary server (`--prefect`) is run offline by tests/test_kill.py's command test."""
 
 from __future__ import annotations
 
@@ -9,14 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import query
 
 OFFLINE_DIR = Path(__file__).parent / "offline"
 
 
-@pytest.mark.prefect
 def test_run_news_command_loads_the_seed_without_calling_out(tmp_path: Path, seed_article: Path) -> None:
     folder = tmp_path / "news"
     folder.mkdir()
@@ -32,7 +31,7 @@ def test_run_news_command_loads_the_seed_without_calling_out(tmp_path: Path, see
     env.pop("PREFECT_HOME", None)
     env.pop("PREFECT_API_URL", None)
     sanctrack = Path(sys.executable).with_name("sanctrack")
-    result = subprocess.run([str(sanctrack), "--db", str(db), "run", "news", "--prefect", str(folder)],
+    result = subprocess.run([str(sanctrack), "--db", str(db), "run", "news", str(folder)],
                             env=env, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     for name in ("Pavel Fradkov", "Vladimir Selin", "Artem Chaika", "two organizations"):
