@@ -152,8 +152,9 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
     """Load news documents (files, directories, globs, http(s) URLs; default seeds/) into the warehouse.
 
     Each document is read, reduced to its article text, searched for sanctions mentions and
-    validated, in batches; the run is merged in one transaction, the only time it holds the
-    warehouse. Documents that fail are reported by name and skipped; the others load. Through
+    validated, in batches; the run is merged in one transaction (it holds the warehouse for writing
+    only then, and a moment at its start). Documents that fail are reported by name and skipped; the
+    others load. Through
     Prefect when PREFECT_API_URL names a server (or with --task-runner dask), else in this process.
     Exit status: 0 succeeded, 3 partial (some documents failed), 1 failed, 2 usage error.
     """

@@ -139,8 +139,8 @@ def _attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 def _busy_message(path: Path, holder: str, read_only: bool, wait: float) -> str:
     after = f"still held after {wait:g} s" if wait else "held"
-    if read_only:
-        return f"{path} is {after}: {holder}; try again when it has committed, or wait longer (--wait)"
+    if read_only or "reader" not in holder:
+        return f"{path} is {after}: {holder}; try again when it has finished, or wait longer (--wait)"
     return (f"{path} is {after}: {holder}. A run writes only while no one reads; close that connection "
             "(or open the warehouse for each query: README, Reading while runs write) and run again")
 
