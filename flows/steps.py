@@ -186,6 +186,7 @@ def stage_documents(run: Run, sources: list[str], feeds: list[str], read_before:
     run.counts["source_errors"] = len(run.errors)
     return document_ids
 
+
 def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, force: bool = False,
               max_shrink: float = DEFAULT_MAX_SHRINK, *, wait: float | None = None, fetch=fetch_with_state,
               parse=parse_list, validate=validate_parsed, load=load_list) -> dict:
