@@ -82,14 +82,15 @@ def run_beside_readers(db: Path, command: list[str], env: dict | None = None
     """Run a sanctrack command while a reader loop queries the same warehouse."""
     with ReaderLoop(db, env=env) as readers:
         time.sleep(1.0)  # the loop is answering before the run starts
-        done = subprocess.run([SANCTRACK, "--db", str(db), *command], capture_output=True, text=True, timeout=900,
+        done = subprocess.run([SANCTRACK, "--verbose", "--db", str(db), *command], capture_output=True, text=True, timeout=900,
                               env=env)
         time.sleep(1.0)
     return readers, done
 
 
 def held_for_writing(output: str) -> float:
-    """The longest time the run held the warehouse for writing, from its `time per stage` line."""
+    """The longest time the run held the warehouse for writing, from its `time per stage` line
+    (printed with --verbose)."""
     return float(re.search(r"merge_longest ([0-9.]+)s", output)[1])
 
 

@@ -32,6 +32,15 @@ def _prepare_prefect(verbose: bool = False) -> None:
     tie_temporary_server_to_this_process()
 
 
+def _log_in_process(verbose: bool) -> None:
+    """A run without Prefect: its steps' INFO lines with --verbose, as a Prefect run shows them
+    (otherwise Python's default: warnings and errors only)."""
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s | %(levelname)-7s | %(name)s - %(message)s")
+
+
 def _through_prefect(prefect: bool | None, task_runner: str = "threads") -> bool:
     """Whether a run goes through Prefect: by default when a Prefect server is configured
     (PREFECT_API_URL), so that the run shows there, and for Dask (Prefect's task runner). Otherwise the
@@ -190,6 +199,7 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
         else:
             from sanctrack.flows.steps import run_news
 
+            _log_in_process(obj["verbose"])
             result = run_news(pages, db_path, batch_size, feeds=feeds, wait=_wait())
     except WarehouseError as exc:
         _fail(str(exc))
@@ -258,6 +268,7 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
         else:
             from sanctrack.flows.steps import run_lists
 
+            _log_in_process(obj["verbose"])
             result = run_lists(list(sources), db_path, fmt, force, max_shrink, wait=_wait())
     except WarehouseError as exc:
         _fail(str(exc))
