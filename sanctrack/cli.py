@@ -714,13 +714,15 @@ def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tu
     formats = tuple(dict.fromkeys(formats))
     if "ftm" in formats:
         if len(formats) > 1 or tables:
-            _fail("--format ftm goes alone, without --table (it writes every designation and mention)")
+            _usage("--format ftm goes alone, without --table (it writes every designation and mention)")
         _export_ftm(obj["db_path"], out_dir, force)
         return
     con = _open_read_only(obj["db_path"])
     try:
         written = [row for fmt in formats for row in export_warehouse(con, out_dir, fmt, list(tables) or None, force)]
-    except (ValueError, OutputExists) as exc:
+    except ValueError as exc:  # a --table that names no table or view
+        _usage(str(exc))
+    except OutputExists as exc:
         _fail(str(exc))
     finally:
         con.close()

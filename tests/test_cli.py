@@ -211,6 +211,15 @@ def test_exit_2_on_a_usage_error_before_anything_runs(tmp_path: Path) -> None:
     assert not db.exists()
 
 
+def test_exit_2_on_export_options_that_do_not_fit(loaded_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    unknown = run_verb(loaded_db, "export", "--format", "csv", "--out", str(out), "--table", "no_such_table")
+    assert unknown.exit_code == 2 and "no such table or view: no_such_table" in unknown.output
+    ftm = run_verb(loaded_db, "export", "--format", "ftm", "--out", str(out), "--table", "mentions")
+    assert ftm.exit_code == 2 and "--format ftm goes alone" in ftm.output
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_exit_3_when_a_run_is_partial(tmp_path: Path, seed_article: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
