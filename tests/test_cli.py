@@ -243,3 +243,19 @@ def test_a_bad_invocation_fails_without_starting_prefect_or_loading_pandas(tmp_p
                           timeout=60)
     assert done.stdout.strip() == "2 []", done.stderr
     assert "no such file or folder, nor a configured source name: /missing/file" in done.stderr
+
+
+def test_a_run_in_process_leaves_dask_dataframe_unloaded_and_importable(tmp_path: Path, seed_article: Path) -> None:
+    """pandera would import dask.dataframe (a quarter of a short run's CPU): schemas/__init__.py."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom sanctrack.cli import main\n"
+             "try:\n    main(['--db', sys.argv[1], 'run', 'news', sys.argv[2]])\n"
+             "except SystemExit as exc:\n"
+             "    print(exc.code, 'dask.dataframe' in sys.modules)\n"
+             "import dask.dataframe\nprint(dask.dataframe.DataFrame.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "w.duckdb"), str(seed_article)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[-3:] == ["0 False", "DataFrame", ""], done.stdout[-2000:] + done.stderr[-2000:]
+
