@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sanctrack.flows.lists import run_lists
+from sanctrack.flows.steps import run_lists
 from sanctrack.settings import REPO_ROOT
 
 # Oldest first within each list, so history moves forward (the UK ConList, then the FCDO list that

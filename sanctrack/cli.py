@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import glob
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -11,6 +13,10 @@ from pathlib import Path
 import click
 
 from sanctrack.settings import SEEDS_DIR, configure_prefect_environment, load_settings
+
+# Exit status of every verb, for scripts (the table is in README.md). `screen` adds NO_MATCH.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_NO_MATCH = 0, 1, 2, 3, 4
+RUN_EXIT = {"succeeded": EXIT_OK, "partial": EXIT_PARTIAL, "failed": EXIT_FAILED}
 
 
 def _examples(*lines: str) -> str:
@@ -26,9 +32,92 @@ def _prepare_prefect(verbose: bool = False) -> None:
     tie_temporary_server_to_this_process()
 
 
-def _fail(message: str) -> None:
+def _log_in_process(verbose: bool) -> None:
+    """A run without Prefect: its steps' INFO lines with --verbose, as a Prefect run shows them
+    (otherwise Python's default: warnings and errors only)."""
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s | %(levelname)-7s | %(name)s - %(message)s")
+
+
+def _through_prefect(prefect: bool | None, task_runner: str = "threads") -> bool:
+    """Whether a run goes through Prefect: by default when a Prefect server is configured
+    (PREFECT_API_URL), so that the run shows there, and for Dask (Prefect's task runner). Otherwise the
+    same steps run in this process without Prefect, which would start a temporary server for each run
+    (9-19 s); --prefect asks for that anyway."""
+    if task_runner == "dask":
+        return True
+    return bool(os.environ.get("PREFECT_API_URL")) if prefect is None else prefect
+
+
+def _prefect_option(command):
+    return click.option(
+        "--prefect/--no-prefect", default=None,
+        help="Run as a Prefect flow [default: when PREFECT_API_URL names a server; without one, --prefect "
+             "starts Prefect's temporary local server, 9-19 s].",
+    )(command)
+
+
+def _as_flow_run(call):
+    """Call a Prefect flow with the flow heartbeat off (stopping its thread costs each run about 1 s)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return call()
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
     click.secho(f"error: {message}", fg="red", err=True)
-    sys.exit(1)
+    sys.exit(code)
+
+
+def _usage(message: str) -> None:
+    _fail(message, EXIT_USAGE)
+
+
+def _say_waiting(message: str) -> None:
+    click.secho(message, fg="yellow", err=True)
+
+
+def _wait_option(command):
+    """--wait SECONDS: how long to wait when another process holds the warehouse."""
+    def remember(ctx: click.Context, _param, value: float | None) -> None:
+        ctx.ensure_object(dict)["wait"] = load_settings().lock_wait_s if value is None else value
+
+    return click.option(
+        "--wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS", expose_value=False,
+        callback=remember, help="When another process holds the warehouse (a run writing, or a reader for a run), "
+                                "wait up to this long, then fail saying who holds it [env SANCTRACK_WAIT; default 60].",
+    )(command)
+
+
+def _wait() -> float:
+    return click.get_current_context().obj.get("wait", load_settings().lock_wait_s)
+
+
+def _missing_paths(arguments: list[str], names: set[str] = frozenset()) -> list[str]:
+    """The arguments that name local files or folders that do not exist (not URLs, globs or `names`)."""
+    return [a for a in arguments if "://" not in a and a not in names and not glob.has_magic(a)
+            and not Path(a).expanduser().exists()]
+
+
+def _check_warehouse(db_path: Path) -> None:
+    """Before any work: an existing --db must be a DuckDB file (its header), and its folder writable."""
+    if db_path.exists():
+        with db_path.open("rb") as fh:
+            head = fh.read(12)
+        if len(head) == 12 and head[8:12] != b"DUCK":
+            from sanctrack.warehouse.db import WarehouseError, connect
+
+            try:  # says what the file is instead
+                connect(db_path, read_only=True).close()
+            except WarehouseError as exc:
+                _fail(str(exc))
+    folder = db_path.resolve().parent
+    existing = next(p for p in [folder, *folder.parents] if p.exists())
+    if not os.access(existing, os.W_OK):
+        _fail(f"cannot write the warehouse {db_path}: {existing} is not writable")
 
 
 @click.group(epilog=_examples("sanctrack run news seeds/", "sanctrack query \"select * from sanctioned_persons\""))
@@ -46,7 +135,7 @@ def main(ctx: click.Context, db_path: Path | None, verbose: bool) -> None:
 
 @main.group(epilog=_examples("sanctrack run news", "sanctrack run news https://example.org/article.html"))
 def run() -> None:
-    """Run a flow (Prefect, local mode) that loads the warehouse."""
+    """Run a flow that loads the warehouse (through Prefect when PREFECT_API_URL names a server)."""
 
 
 @run.command("news", epilog=_examples(
@@ -64,38 +153,54 @@ def run() -> None:
 @click.option("--task-runner", type=click.Choice(["threads", "dask"]), default="threads", show_default=True,
               help="Where batches are extracted: this process, or a Dask cluster (one writer loads either way).")
 @click.option("--address", default=None, help="With --task-runner dask: the scheduler (default: a local 2-worker cluster).")
+@_prefect_option
+@_wait_option
 @click.pass_obj
 def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...], sources_file: Path | None,
-                     batch_size: int, task_runner: str, address: str | None) -> None:
+                     batch_size: int, task_runner: str, address: str | None, prefect: bool | None) -> None:
     """Load news documents (files, directories, globs, http(s) URLs; default seeds/) into the warehouse.
 
     Each document is read, reduced to its article text, searched for sanctions mentions and
-    validated, in batches; the run is loaded in one transaction. Documents that fail are
-    reported by name and skipped; the others load.
+    validated, in batches; the run is merged in one transaction (it holds the warehouse for writing
+    only then, and a moment at its start). Documents that fail are reported by name and skipped; the
+    others load. Through
+    Prefect when PREFECT_API_URL names a server (or with --task-runner dask), else in this process.
+    Exit status: 0 succeeded, 3 partial (some documents failed), 1 failed, 2 usage error.
     """
-    _prepare_prefect(obj["verbose"])
-    from sanctrack.flows.news import news_flow, task_runner_for
-    from sanctrack.warehouse.db import WarehouseError
-
     db_path = obj["db_path"]
     if address and task_runner != "dask":
-        _fail("--address goes with --task-runner dask")
+        _usage("--address goes with --task-runner dask")
+    if batch_size < 1:
+        _usage("--batch-size must be at least 1")
+    if missing := _missing_paths(list(sources)):
+        _usage(f"no such file or folder: {', '.join(missing)}")
+    _check_warehouse(db_path)
     from sanctrack.feeds import read_sources_file
+    from sanctrack.warehouse.db import WarehouseError
 
     pages, feeds = list(sources), list(feeds)
     if sources_file is not None:
         try:
             listed = read_sources_file(sources_file)
         except ValueError as exc:
-            _fail(str(exc))
+            _usage(str(exc))
         pages += [s.location for s in listed if s.kind == "page"]
         feeds += [s.location for s in listed if s.kind == "feed"]
     if not pages and not feeds:
         pages = [str(SEEDS_DIR)]
-    flow_run = news_flow.with_options(task_runner=task_runner_for(task_runner, address))
-    in_flight = 4 if task_runner == "dask" else 1
     try:
-        result = flow_run(pages, str(db_path), batch_size, in_flight, feeds)
+        if _through_prefect(prefect, task_runner):
+            _prepare_prefect(obj["verbose"])
+            from sanctrack.flows.news import news_flow, task_runner_for
+
+            flow_run = news_flow.with_options(task_runner=task_runner_for(task_runner, address))
+            in_flight = 4 if task_runner == "dask" else 1
+            result = _as_flow_run(lambda: flow_run(pages, str(db_path), batch_size, in_flight, feeds, _wait()))
+        else:
+            from sanctrack.flows.steps import run_news
+
+            _log_in_process(obj["verbose"])
+            result = run_news(pages, db_path, batch_size, feeds=feeds, wait=_wait())
     except WarehouseError as exc:
         _fail(str(exc))
     for error in result["errors"]:
@@ -112,8 +217,7 @@ def run_news_command(obj: dict, sources: tuple[str, ...], feeds: tuple[str, ...]
         click.echo(f"time per stage: {stages}")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
     _print_run_mentions(db_path, result["document_ids"])  # last: what the run found stays on the screen
-    if result["status"] == "partial" and not result["document_ids"]:
-        sys.exit(1)
+    sys.exit(RUN_EXIT[result["status"]])
 
 
 LIST_FORMATS = ("uk_fcdo_xml", "uk_fcdo_csv", "uk_ofsi_xlsx", "uk_ofsi_csv", "ofac_enhanced_xml", "ofac_delta_xml",
@@ -134,8 +238,11 @@ LIST_FORMATS = ("uk_fcdo_xml", "uk_fcdo_csv", "uk_ofsi_xlsx", "uk_ofsi_csv", "of
               help="Load a list that shrank beyond --max-shrink (a version older than the loaded one is always refused).")
 @click.option("--max-shrink", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Refuse a list with this share fewer designations than its loaded version.")
+@_prefect_option
+@_wait_option
 @click.pass_obj
-def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, force: bool, max_shrink: float) -> None:
+def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, force: bool, max_shrink: float,
+                      prefect: bool | None) -> None:
     """Load official sanctions lists: configured sources (seeds/reference/list_sources.csv), paths or URLs.
 
     With no SOURCES, every configured official source is downloaded (conditionally). Each source is
@@ -144,14 +251,25 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
     publication order: a file older than the loaded version of its list is refused (--force or not),
     and an OFAC delta file applies only on top of the version it follows. A source that fails is
     reported and leaves what was loaded before as it was; the other sources still load.
+    Exit status: 0 succeeded, 3 partial (some sources failed), 1 failed, 2 usage error.
     """
-    _prepare_prefect(obj["verbose"])
-    from sanctrack.flows.lists import lists_flow
+    db_path = obj["db_path"]
+    if missing := _missing_paths(list(sources), _configured_list_names()):
+        _usage(f"no such file or folder, nor a configured source name: {', '.join(missing)}")
+    _check_warehouse(db_path)
     from sanctrack.warehouse.db import WarehouseError
 
-    db_path = obj["db_path"]
     try:
-        result = lists_flow(list(sources), str(db_path), fmt, force, max_shrink)
+        if _through_prefect(prefect):
+            _prepare_prefect(obj["verbose"])
+            from sanctrack.flows.lists import lists_flow
+
+            result = _as_flow_run(lambda: lists_flow(list(sources), str(db_path), fmt, force, max_shrink, _wait()))
+        else:
+            from sanctrack.flows.steps import run_lists
+
+            _log_in_process(obj["verbose"])
+            result = run_lists(list(sources), db_path, fmt, force, max_shrink, wait=_wait())
     except WarehouseError as exc:
         _fail(str(exc))
     for item in result["sources"]:
@@ -169,10 +287,19 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
             )
     click.echo(f"run {result['run_id']} {result['status']}: {_plural(len(result['sources']), 'source')}, "
                f"{len(result['errors']):,} failed")
+    if obj["verbose"]:
+        stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result["seconds"].items())
+        click.echo(f"time per stage: {stages}")
     click.echo(f"warehouse: {Path(db_path).resolve()}")
-    if result["errors"]:
-        sys.exit(1)
+    sys.exit(RUN_EXIT[result["status"]])
 
+
+def _configured_list_names() -> set[str]:
+    """The names of seeds/reference/list_sources.csv (read with the csv module: no pandas before the run)."""
+    from sanctrack.settings import REFERENCE_DIR
+
+    with (REFERENCE_DIR / "list_sources.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["name"] for row in csv.DictReader(fh)}
 
 
 @main.command(epilog=_examples(
@@ -234,9 +361,7 @@ def _source_error(source: str, error: str) -> str:
 def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40) -> None:
     import pandas as pd
 
-    from sanctrack.warehouse.db import connect
-
-    con = connect(db_path, read_only=True)
+    con = _open_read_only(db_path)
     try:
         con.register("run_documents", pd.DataFrame({"document_id": pd.Series(document_ids, dtype="str")}))
         (total,) = con.execute(
@@ -274,11 +399,12 @@ def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40)
 
 
 def _open_read_only(db_path: Path):
-    """The warehouse for reading, or a clear error (no warehouse yet, or an unreadable file) and exit 1."""
+    """The warehouse for reading, waiting (--wait) while a run writes, or a clear error (no warehouse
+    yet, an unreadable file, still written after the wait) and exit 1."""
     from sanctrack.warehouse.db import WarehouseError, connect
 
     try:
-        return connect(db_path, read_only=True)
+        return connect(db_path, read_only=True, wait=_wait(), on_wait=_say_waiting)
     except WarehouseError as exc:
         _fail(str(exc))
 
@@ -345,12 +471,13 @@ def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], list
     from sanctrack.extract import extract_mentions
 
     known = _known_entities(list_files, lists_db)
-    records, failed = [], 0
+    records, failed, read = [], 0, 0
     for item in read_documents(paths):
         if isinstance(item, SourceError):
             failed += 1
             click.secho(f"skipped {item}", fg="yellow", err=True)
             continue
+        read += 1
         for mention in extract_mentions(item.text, known=known):
             record = mention.as_record(item.source_uri)
             if fmt == "jsonl":
@@ -362,7 +489,7 @@ def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], list
                    "rosatom_linked", "start", "end", "confidence"]
         _print_table(columns, [tuple(r[c] for c in columns) for r in records])
     if failed:
-        sys.exit(1)
+        sys.exit(EXIT_PARTIAL if read else EXIT_FAILED)
 
 
 @main.command(epilog=_examples(
@@ -380,6 +507,7 @@ def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], list
               help="Seconds before the query is stopped and the warehouse released.")
 @click.option("--exports", "read_exports", is_flag=True,
               help="Also let the query read the files of the export folder (SANCTRACK_EXPORT_DIR), and no other.")
+@_wait_option
 @click.pass_obj
 def query(obj: dict, sql: str, fmt: str, wide: bool, timeout: float, read_exports: bool) -> None:
     """Run one read-only SQL statement against the warehouse.
@@ -460,15 +588,6 @@ def _write_markdown_rows(columns: list[str], batches) -> None:
             sys.stdout.write("| " + " | ".join(escape_markdown(v) for v in row) + " |\n")
 
 
-# Exit codes of `sanctrack screen`, for scripts (documented in README.md).
-SCREEN_MATCH, SCREEN_FAILED, SCREEN_USAGE, SCREEN_NO_MATCH = 0, 1, 2, 4
-
-
-def _usage(message: str) -> None:
-    click.secho(f"error: {message}", fg="red", err=True)
-    sys.exit(SCREEN_USAGE)
-
-
 @main.command(epilog=_examples(
     "sanctrack screen \"Artyom Chayka\"",
     "sanctrack screen \"Fradkov Pavel Mikhaylovich\" --type person --authority UK,US --format json",
@@ -493,6 +612,7 @@ def _usage(message: str) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --file: write the CSV here instead of standard output.")
 @click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists (refused otherwise).")
+@_wait_option
 @click.pass_obj
 def screen(obj: dict, name: str | None, entity_type: str | None, authorities: str | None, limit: int,
            min_score: float | None, show_all: bool, fmt: str, names_file: Path | None, out_file: Path | None,
@@ -557,7 +677,7 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
         if not matched:
             click.echo(f"No match at or above {threshold:.2f}" + (" (candidates below it are shown above)"
                                                                    if results else "") + ".", err=True)
-    sys.exit(SCREEN_MATCH if matched else SCREEN_NO_MATCH)
+    sys.exit(EXIT_OK if matched else EXIT_NO_MATCH)
 
 
 def _shown_name(cand) -> str:
@@ -578,6 +698,7 @@ def _shown_name(cand) -> str:
 @click.option("--table", "tables", multiple=True, help="Only this table or view (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist (refused otherwise).")
 @click.option("--verbose", is_flag=True, help="List every file written, with its rows.")
+@_wait_option
 @click.pass_obj
 def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tuple[str, ...], force: bool,
            verbose: bool) -> None:
@@ -593,13 +714,15 @@ def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tu
     formats = tuple(dict.fromkeys(formats))
     if "ftm" in formats:
         if len(formats) > 1 or tables:
-            _fail("--format ftm goes alone, without --table (it writes every designation and mention)")
+            _usage("--format ftm goes alone, without --table (it writes every designation and mention)")
         _export_ftm(obj["db_path"], out_dir, force)
         return
     con = _open_read_only(obj["db_path"])
     try:
         written = [row for fmt in formats for row in export_warehouse(con, out_dir, fmt, list(tables) or None, force)]
-    except (ValueError, OutputExists) as exc:
+    except ValueError as exc:  # a --table that names no table or view
+        _usage(str(exc))
+    except OutputExists as exc:
         _fail(str(exc))
     finally:
         con.close()
@@ -638,6 +761,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists (refused otherwise).")
+@_wait_option
 @click.pass_obj
 def report(obj: dict, out_file: Path, force: bool) -> None:
     """Write a standalone HTML report: headline figures, a chart over time by authority, and tables.

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import duckdb
 
+from sanctrack.settings import load_settings
 from sanctrack.warehouse.db import connect, table_names
 
 # Characters with a meaning in (GitHub-flavoured) Markdown; `<`, `>` and `&` are HTML-escaped first.
@@ -206,8 +207,9 @@ def publish_run_artifact(con: duckdb.DuckDBPyConnection, run_id: str) -> UUID:
 
 
 def publish_run_artifact_from(db_path: Path | str, run_id: str) -> UUID:
-    """publish_run_artifact on the warehouse file, opened read-only (after the run's writer has closed it)."""
-    con = connect(db_path, read_only=True)
+    """publish_run_artifact on the warehouse file, opened read-only (after the run's writer has closed it;
+    waiting, like any reader, for another run's commit)."""
+    con = connect(db_path, read_only=True, wait=load_settings().lock_wait_s)
     try:
         return publish_run_artifact(con, run_id)
     finally:

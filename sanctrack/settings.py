@@ -27,6 +27,7 @@ class Settings:
     document_max_chars: int  # the text of one news document, after decoding and HTML reduction
     user_agent: str
     duckdb_memory_limit: str | None  # e.g. "512MB"; None: DuckDB's default (80% of RAM)
+    lock_wait_s: float = 60.0  # how long a reader or a run waits for another process's hold on the warehouse
     # `sanctrack serve` (flows/deployments.py): what the schedules run, and how often.
     news_sources: tuple[str, ...] = (str(SEEDS_DIR),)
     news_every_minutes: float = 60.0
@@ -46,6 +47,7 @@ def load_settings() -> Settings:
         document_max_bytes=int(os.environ.get("SANCTRACK_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))),
         document_max_chars=int(os.environ.get("SANCTRACK_DOCUMENT_MAX_CHARS", "2000000")),
         duckdb_memory_limit=os.environ.get("SANCTRACK_DUCKDB_MEMORY_LIMIT") or None,
+        lock_wait_s=float(os.environ.get("SANCTRACK_WAIT", "60")),
         user_agent=os.environ.get(
             "SANCTRACK_USER_AGENT", "sanctrack/0.1 (sanctions-tracking ETL; +https://github.com/sanctrack)"
         ),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -81,3 +83,25 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def warehouse_held_by_another_process(db: Path, *, read_only: bool = False) -> Iterator[int]:
+    """A separate process that opens the warehouse (as writer, or read-only like an analyst's notebook)
+    and sleeps; yields its PID."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}, read_only={read_only}); "
+                               "print('held', flush=True); time.sleep(300)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+def reader_holding(db: Path):
+    """A separate process holding a read-only connection; yields its PID."""
+    return warehouse_held_by_another_process(db, read_only=True)

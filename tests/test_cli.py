@@ -81,7 +81,7 @@ def test_extract_reports_unreadable_files_and_goes_on(tmp_path: Path, seed_artic
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     result = CliRunner().invoke(main, ["extract", str(empty), str(seed_article), "--format", "jsonl"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # partial: one file failed, the other was read
     assert f"skipped {empty}: empty file" in result.output
     assert result.output.count('"entity_type"') == 4
 
@@ -159,8 +159,103 @@ def test_run_lists_names_each_list_and_each_error_once(tmp_path: Path, monkeypat
     lists = Path(__file__).parent / "fixtures" / "lists"
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "w.duckdb"), "run", "lists", str(lists / "un_5.xml"),
                                        str(lists / "eu_fsf_truncated.xml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # partial: one source failed, the other loaded
     assert ": UN Security Council Consolidated List of " in result.output and "UN UN" not in result.output
     assert result.output.count("malformed XML") == 1 and "eu_fsf_truncated.xml: line 12, column 45" in result.output
     assert "ListFormatError" not in result.output and result.output.count("eu_fsf_truncated.xml") == 1
     assert "5 designations, 5 added" in result.output and "2 sources, 1 failed" in result.output
+
+
+# --- one exit-code scheme for every verb (README: Exit status) ----------------------------------------------
+
+
+def run_verb(db: Path, *args: str):
+    return CliRunner().invoke(main, ["--db", str(db), *args])
+
+
+def test_exit_0_when_a_run_succeeds(tmp_path: Path, seed_article: Path) -> None:
+    result = run_verb(tmp_path / "w.duckdb", "run", "news", str(seed_article))
+    assert result.exit_code == 0, result.output
+    assert " succeeded: 1 document read" in result.output
+
+
+def test_exit_1_when_every_source_of_a_run_failed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    db = tmp_path / "w.duckdb"
+    result = run_verb(db, "run", "news", str(empty))
+    assert result.exit_code == 1, result.output
+    assert " failed: 0 documents read" in result.output
+    assert query_rows(db, "select status from runs") == [("failed",)]
+
+
+def test_exit_1_when_a_reader_waits_past_its_wait(tmp_path: Path) -> None:
+    from sanctrack.warehouse.db import connect
+    from tests.helpers import warehouse_held_by_another_process
+
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    with warehouse_held_by_another_process(db) as pid:
+        result = run_verb(db, "query", "select 1", "--wait", "0.3")
+    assert result.exit_code == 1
+    assert f"still held after 0.3 s: a writer (process {pid}" in result.output
+    assert "waiting for the warehouse (up to 0.3 s)" in result.output
+
+
+def test_exit_2_on_a_usage_error_before_anything_runs(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    result = run_verb(db, "run", "news", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2 and f"no such file or folder: {tmp_path / 'missing.txt'}" in result.output
+    assert run_verb(db, "run", "news", "--address", "tcp://127.0.0.1:1").exit_code == 2
+    assert run_verb(db, "run", "lists", "--wait", "-1").exit_code == 2  # click's own usage errors too
+    assert not db.exists()
+
+
+def test_exit_2_on_export_options_that_do_not_fit(loaded_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    unknown = run_verb(loaded_db, "export", "--format", "csv", "--out", str(out), "--table", "no_such_table")
+    assert unknown.exit_code == 2 and "no such table or view: no_such_table" in unknown.output
+    ftm = run_verb(loaded_db, "export", "--format", "ftm", "--out", str(out), "--table", "mentions")
+    assert ftm.exit_code == 2 and "--format ftm goes alone" in ftm.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_exit_3_when_a_run_is_partial(tmp_path: Path, seed_article: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    db = tmp_path / "w.duckdb"
+    result = run_verb(db, "run", "news", str(empty), str(seed_article))
+    assert result.exit_code == 3, result.output
+    assert " partial: 1 document read" in result.output and "skipped " in result.output
+    assert query_rows(db, "select status from runs") == [("partial",)]
+
+
+def test_a_bad_invocation_fails_without_starting_prefect_or_loading_pandas(tmp_path: Path) -> None:
+    """`run lists /missing/file` answers from the arguments alone (README: under a second)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom sanctrack.cli import main\n"
+             "try:\n    main(['--db', sys.argv[1], 'run', 'lists', '/missing/file'])\n"
+             "except SystemExit as exc:\n"
+             "    print(exc.code, sorted(m for m in ('prefect', 'pandas', 'duckdb') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "w.duckdb")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "2 []", done.stderr
+    assert "no such file or folder, nor a configured source name: /missing/file" in done.stderr
+
+
+def test_a_run_in_process_leaves_dask_dataframe_unloaded_and_importable(tmp_path: Path, seed_article: Path) -> None:
+    """pandera would import dask.dataframe (a quarter of a short run's CPU): schemas/__init__.py."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom sanctrack.cli import main\n"
+             "try:\n    main(['--db', sys.argv[1], 'run', 'news', sys.argv[2]])\n"
+             "except SystemExit as exc:\n"
+             "    print(exc.code, 'dask.dataframe' in sys.modules)\n"
+             "import dask.dataframe\nprint(dask.dataframe.DataFrame.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "w.duckdb"), str(seed_article)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n")[-3:] == ["0 False", "DataFrame", ""], done.stdout[-2000:] + done.stderr[-2000:]
+

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctrack.flows.lists import run_lists
-from sanctrack.flows.news import run_news
+from sanctrack.flows.steps import run_lists, run_news
 from sanctrack.warehouse.db import connect
 from tests.helpers import query, table_fingerprints
 
@@ -21,8 +20,7 @@ from tests.helpers import query, table_fingerprints
 KILLED_RUN = """
 import sys, time
 import sanctrack.warehouse.news as loader
-from sanctrack.flows.lists import run_lists
-from sanctrack.flows.news import run_news
+from sanctrack.flows.steps import run_news
 
 def load_then_wait(con, run, stage):
     loader.merge_news(con, run, stage)
@@ -66,11 +64,13 @@ def test_sigkill_during_a_run_leaves_previous_state(tmp_path: Path, seed_article
     kill_when_it_says(KILLED_RUN, [str(more), str(db), step], "loaded")
 
     assert table_fingerprints(db) == before
-    assert query(db, "select count(*), min(status) from runs") == [(1, "succeeded")]
-    # And the warehouse still takes a writer and a new run.
+    # In `runs` from its start, as `running`; nothing it read or staged reached the tables.
+    assert query(db, "select status from runs order by started_at") == [("succeeded",), ("running",)]
+    # And the warehouse still takes a writer and a new run, which marks the killed one.
     connect(db).close()
     result = run_news([str(more)], db)
     assert result["status"] == "succeeded" and result["counts"]["documents_added"] == 3
+    assert query(db, "select status from runs order by started_at") == [("succeeded",), ("killed",), ("succeeded",)]
     assert not any(tmp_path.glob("*.staging/*")), "the killed run's staging files are cleared"
 
 
@@ -78,7 +78,7 @@ def test_sigkill_during_a_run_leaves_previous_state(tmp_path: Path, seed_article
 # work, says so, and waits to be killed.
 KILLED_LISTS_RUN = """
 import sys, time
-import sanctrack.flows.lists as flow
+import sanctrack.flows.steps as flow
 import sanctrack.warehouse.lists as loader
 from sanctrack.lists import parse_list
 
@@ -199,12 +199,14 @@ def test_sigkill_of_the_run_lists_command_ends_its_prefect_server(tmp_path: Path
             pass
 
     db = tmp_path / "w.duckdb"
-    env = {**os.environ, "SANCTRACK_DATA_DIR": str(tmp_path / "data")}
+    network_log = tmp_path / "network.log"  # the audit hook of tests/offline: Prefect's server stays offline
+    env = {**os.environ, "SANCTRACK_DATA_DIR": str(tmp_path / "data"), "SANCTRACK_NETWORK_LOG": str(network_log),
+           "PYTHONPATH": str(Path(__file__).parent / "offline")}
     env.pop("PREFECT_HOME", None)
     env.pop("PREFECT_API_URL", None)
     sanctrack = Path(sys.executable).with_name("sanctrack")
     with serving(Stalling) as base:
-        process = subprocess.Popen([str(sanctrack), "--db", str(db), "run", "lists", str(LISTS / "un_5.xml"),
+        process = subprocess.Popen([str(sanctrack), "--db", str(db), "run", "lists", "--prefect", str(LISTS / "un_5.xml"),
                                     f"{base}/eu.xml"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             assert asked.wait(timeout=240), "the run never reached its second list"
@@ -220,6 +222,8 @@ def test_sigkill_of_the_run_lists_command_ends_its_prefect_server(tmp_path: Path
 
     assert query(db, "select status from runs") == [("running",)]
     assert query(db, "select authority from list_versions") == [("UN",)]
+    calls_out = network_log.read_text() if network_log.exists() else ""
+    assert calls_out == "", f"something tried to reach the network:\n{calls_out}"
     assert dangling_run_ids(db) == []
     run_lists([str(LISTS / "eu_fsf_5.xml")], db)
     assert query(db, "select status from runs order by started_at") == [("killed",), ("succeeded",)]

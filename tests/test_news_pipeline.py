@@ -170,7 +170,7 @@ def test_the_same_text_at_two_places_is_one_document_with_two_sources(db: Path, 
 
 
 def test_the_run_logs_structured_events(db: Path, seed_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level("INFO", logger="sanctrack.flows.news"):
+    with caplog.at_level("INFO", logger="sanctrack.flows.steps"):
         run_news([str(seed_dir)], db)
     events = [r.getMessage() for r in caplog.records if r.getMessage().startswith("event=")]
     assert events[0] == "event=batch_staged documents=1 extracted=1 failed=0 mentions=4"

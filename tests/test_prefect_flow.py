@@ -1,4 +1,6 @@
-"""The real command, in a real process: `sanctrack run news` with Prefect's local mode, offline."""
+"""The real command, in a real process, as `make run` runs it (no Prefect server configured), offline.
+
+Prefect's temporary server (`--prefect`) is run offline by tests/test_kill.py's command test."""
 
 from __future__ import annotations
 
@@ -9,14 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import query
 
 OFFLINE_DIR = Path(__file__).parent / "offline"
 
 
-@pytest.mark.prefect
 def test_run_news_command_loads_the_seed_without_calling_out(tmp_path: Path, seed_article: Path) -> None:
     folder = tmp_path / "news"
     folder.mkdir()

@@ -80,7 +80,7 @@ def test_a_half_written_or_damaged_index_is_never_used(db: Path) -> None:
 
 def test_another_process_file_being_written_is_left_alone(db: Path) -> None:
     folder = persist.index_dir(db)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)  # the lists run saved the index of the links there
     building = folder / ".building-other.pickle"
     building.write_bytes(b"partial")
     screen_once(db)

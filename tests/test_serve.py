@@ -9,8 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,27 +18,11 @@ import pytest
 from sanctrack.flows.deployments import build_deployments
 from sanctrack.flows.news import run_news
 from sanctrack.settings import PREFECT_DEFAULTS, SEEDS_DIR
-from sanctrack.warehouse.db import WarehouseError
-from tests.helpers import query, table_fingerprints
+from sanctrack.warehouse.db import WarehouseBusy
+from tests.helpers import query, reader_holding, table_fingerprints, warehouse_held_by_another_process
 
 OFFLINE_DIR = Path(__file__).parent / "offline"
 BIN = Path(sys.executable).parent
-
-
-@contextmanager
-def warehouse_held_by_another_process(db: Path) -> Iterator[int]:
-    """A separate process that opens the warehouse as writer and sleeps; yields its PID."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; con = duckdb.connect({str(db)!r}); print('held', flush=True); "
-                               "time.sleep(300)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        yield holder.pid
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)
 
 
 @pytest.fixture()
@@ -57,8 +39,8 @@ def test_a_second_writer_fails_naming_the_holder_and_changes_nothing(tmp_path: P
     before = table_fingerprints(db)
     runs_before = query(db, "select run_id, status from runs")
     with warehouse_held_by_another_process(db) as pid:
-        with pytest.raises(WarehouseError, match=rf"in use by process {pid}: the warehouse has one writer at a time"):
-            run_news([str(news_folder)], db)
+        with pytest.raises(WarehouseBusy, match=rf"still held after 1 s: a writer \(process {pid}: python"):
+            run_news([str(news_folder)], db, wait=1)
     assert table_fingerprints(db) == before
     assert query(db, "select run_id, status from runs") == runs_before
 
@@ -206,6 +188,7 @@ def test_serve_runs_the_news_deployment_one_run_at_a_time_and_loads_the_warehous
         "PYTHONPATH": str(OFFLINE_DIR),
         "SANCTRACK_NETWORK_LOG": str(network_log),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",  # the runner looks for due runs every second (default 10)
+        "SANCTRACK_WAIT": "3",  # a run meeting a reader waits 3 s (default 60)
     }
     (tmp_path / "prefect").mkdir()
     env.pop("PREFECT_API_URL", None)
@@ -244,15 +227,32 @@ def test_serve_runs_the_news_deployment_one_run_at_a_time_and_loads_the_warehous
             assert query(db, "select count(*) from mentions") == [(4,)]
             assert query(db, "select flow, status from runs") == [("news", "succeeded")] * 2
 
-            # A run that comes due while another process writes (say a manual `sanctrack run news`) fails, naming it.
+            # A run that comes due while a reader holds the warehouse (an analyst's notebook) waits, then
+            # fails naming it; the next run records it in `runs`, with the reason.
             before = table_fingerprints(db)
-            with warehouse_held_by_another_process(db) as pid:
+            with reader_holding(db) as pid:
                 blocked = _wait_for("the blocked flow run", lambda r=_trigger(api, deployment["id"]): _finished(api, r),
                                     150, [serve_log, server_log])
             assert blocked["state_type"] == "FAILED"
-            assert f"in use by process {pid}: the warehouse has one writer at a time" in blocked["state"]["message"]
+            assert f"still held after 3 s: a reader (process {pid}: python" in blocked["state"]["message"]
             assert table_fingerprints(db) == before
-            assert query(db, "select count(*) from runs") == [(2,)]
+            after = _wait_for("the next flow run", lambda r=_trigger(api, deployment["id"]): _finished(api, r),
+                              150, [serve_log, server_log])
+            assert after["state_type"] == "COMPLETED"
+            (errors,), = query(db, "select errors from runs where status = 'failed'")
+            assert f"a reader (process {pid}" in errors
+            assert query(db, "select status, count(*) from runs group by status order by status") == [
+                ("failed", 1), ("succeeded", 3)]
+
+            # `sanctrack run` with PREFECT_API_URL: a flow run on that server, and a row in `runs`.
+            done = subprocess.run([str(BIN / "sanctrack"), "--db", str(db), "run", "news", str(news_folder)],
+                                  env={**env, "PREFECT_API_URL": api_url}, capture_output=True, text=True, timeout=240)
+            assert done.returncode == 0, done.stderr[-3000:]
+            run_id = done.stdout.split("run ", 1)[1].split()[0]
+            assert query(db, "select flow, status from runs where run_id = ?", [run_id]) == [("news", "succeeded")]
+            shown = api.post("/flow_runs/filter", json={"flows": {"name": {"any_": ["news"]}}}).raise_for_status().json()
+            by_hand = [r for r in shown if r["deployment_id"] is None]  # the others: the deployment's
+            assert [(r["state_type"], r["parameters"]["db_path"]) for r in by_hand] == [("COMPLETED", str(db))]
     finally:
         serve_code = _stop(serve) if serve is not None else None
         _stop(server)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sanctrack.warehouse.db import MIGRATIONS_DIR, WarehouseError, connect, table_names
+from sanctrack.warehouse.db import MIGRATIONS_DIR, WarehouseBusy, WarehouseError, connect, table_names
 from sanctrack.warehouse.export import export_warehouse
 
 
@@ -44,12 +44,31 @@ def test_a_second_writer_fails_clearly(tmp_path: Path) -> None:
     try:
         assert holder.stdout.readline().strip() == "ready"
         started = time.monotonic()
-        with pytest.raises(WarehouseError, match=rf"is in use by process {holder.pid}: the warehouse has one writer"):
+        with pytest.raises(WarehouseBusy, match=rf"is held: a writer \(process {holder.pid}: python"):
             connect(db)
         assert time.monotonic() - started < 5
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_writer_waits_for_a_holder_that_lets_go_and_says_what_it_waits_for(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}, read_only=True); "
+                               "print('ready', flush=True); time.sleep(1.0)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    said: list[str] = []
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        connect(db, wait=60, on_wait=said.append).close()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert said[0].startswith(f"waiting for the warehouse (up to 60 s): a reader (process {holder.pid}: python")
+    assert said[0].endswith("has it open") and said[-1].startswith("waited ")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

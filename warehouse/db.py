@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -40,17 +42,79 @@ class WarehouseError(Exception):
     """The warehouse cannot be opened as asked."""
 
 
-def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+class WarehouseBusy(WarehouseError):
+    """Another process held the warehouse for longer than the wait."""
+
+
+# How often a waiting process tries the file again: a writer more often than a reader, so that a
+# reader loop does not starve it (DuckDB's lock has no queue).
+WRITER_POLL_S, READER_POLL_S = 0.02, 0.05
+
+
+def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
+            on_wait: Callable[[str], None] | None = None, timings: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. A writer brings the schema up to date; a reader needs an existing file.
 
-    DuckDB lets one process write a file at a time; a second writer fails at once with a
-    message saying who holds it, rather than waiting or corrupting anything.
+    DuckDB lets one process write a file, or several read it, never both. Meeting another
+    process's lock, this waits up to `wait` seconds for it, trying again every few hundredths of a
+    second, and says once (through `on_wait`, or the log) what it waits for: a run writing, or a
+    reader. Past the wait it raises WarehouseBusy naming the holder; nothing is written.
+    `timings`, when given, gets `locked_at` (time.perf_counter()) the moment the file was opened.
     """
     path = Path(db_path)
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `sanctrack run news` first, or pass --db")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    waiting_for = None
+    while True:
+        try:
+            con = _attach(path, read_only)
+            if timings is not None:
+                timings["locked_at"] = time.perf_counter()
+            break
+        except _Locked as locked:
+            holder = describe_holder(path, locked.pid, locked.reader_hint)
+            waited = time.monotonic() - started
+            if waited >= wait:
+                raise WarehouseBusy(_busy_message(path, holder, read_only, wait)) from None
+            if holder != waiting_for:
+                waiting_for = holder
+                message = f"waiting for the warehouse (up to {wait:g} s): {holder}"
+                (on_wait or log.warning)(message)
+            time.sleep(min(READER_POLL_S if read_only else WRITER_POLL_S, max(wait - waited, 0)))
+    if waiting_for is not None:
+        (on_wait or log.warning)(f"waited {time.monotonic() - started:.2f} s for the warehouse")
+    con.execute(f"set temp_directory = '{_sql_string(path.with_name(path.name + '.tmp'))}'")
+    if limit := load_settings().duckdb_memory_limit:
+        con.execute(f"set memory_limit = '{_sql_string(limit)}'")
+    if not read_only:
+        identity = (str(path.resolve()), path.stat().st_ino)
+        if identity not in _UP_TO_DATE or not _schema_is_current(con):  # a run opens the file several times
+            migrate(con)
+            apply_views(con)
+            _UP_TO_DATE.add(identity)
+    return con
+
+
+_UP_TO_DATE: set[tuple[str, int]] = set()  # (path, inode) of the files this process has migrated
+
+
+def _schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    latest = max(int(p.name[:3]) for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+    try:
+        return con.execute("select max(version) from schema_migrations").fetchall()[0][0] == latest
+    except duckdb.CatalogException:
+        return False
+
+
+class _Locked(Exception):
+    def __init__(self, pid: int | None, reader_hint: bool) -> None:
+        self.pid, self.reader_hint = pid, reader_hint
+
+
+def _attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     # The file is attached to an in-memory host connection so that its row groups can be small:
     # DuckDB writes a transaction's full row groups to disk as it goes, so a large run's load
     # holds at most a row group per table in memory instead of every new row until the commit.
@@ -63,24 +127,96 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyC
     except duckdb.Error as exc:
         con.close()
         message = str(exc)
-        if "lock" in message.lower():
+        if "could not set lock" in message.lower():
             holder = re.search(r"\(PID (\d+)\)", message)
-            who = f"process {holder[1]}" if holder else "another process"
-            raise WarehouseError(
-                f"{path} is in use by {who}: the warehouse has one writer at a time; "
-                "wait for that run to finish and try again"
-            ) from None
+            raise _Locked(int(holder[1]) if holder else None, "open this database in read-only mode" in message) from None
         if "not a valid DuckDB database file" in message:
             raise WarehouseError(f"{path} is not a DuckDB warehouse file: {_file_kind(path)}; pass --db "
                                  "with a warehouse made by sanctrack") from None
         raise WarehouseError(f"{path}: {message}") from None
-    con.execute(f"set temp_directory = '{_sql_string(path.with_name(path.name + '.tmp'))}'")
-    if limit := load_settings().duckdb_memory_limit:
-        con.execute(f"set memory_limit = '{_sql_string(limit)}'")
-    if not read_only:
-        migrate(con)
-        apply_views(con)
     return con
+
+
+def _busy_message(path: Path, holder: str, read_only: bool, wait: float) -> str:
+    after = f"still held after {wait:g} s" if wait else "held"
+    if read_only or "reader" not in holder:
+        return f"{path} is {after}: {holder}; try again when it has finished, or wait longer (--wait)"
+    return (f"{path} is {after}: {holder}. A run writes only while no one reads; close that connection "
+            "(or open the warehouse for each query: README, Reading while runs write) and run again")
+
+
+def leases_dir(db_path: Path | str) -> Path:
+    """`<db>.runs/`: the leases of the runs in progress (warehouse/runs.py), and failures not yet recorded."""
+    path = Path(db_path)
+    return path.with_name(f"{path.name}.runs")
+
+
+def lock_holders(path: Path) -> list[tuple[int, str]]:
+    """(pid, "READ" or "WRITE") of the processes holding DuckDB's lock on the file (Linux: /proc/locks)."""
+    try:
+        stat = path.stat()
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return []
+    device = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
+    holders = []
+    for line in table.splitlines():
+        fields = line.split()
+        if "->" in fields:  # a request waiting for a lock, not a lock held
+            continue
+        if len(fields) >= 6 and fields[1] in ("POSIX", "OFDLCK") and fields[5] == device:
+            holders.append((int(fields[4]), fields[3]))
+    return holders
+
+
+def describe_holder(path: Path, pid: int | None, reader_hint: bool = False) -> str:
+    """Who holds the warehouse, in words: a run (by its id, when its lease says so), a writer, or readers."""
+    holders = lock_holders(path) or ([(pid, "READ" if reader_hint else "WRITE")] if pid else [])
+    if not holders:
+        return "another process holds it"
+    runs = _runs_by_pid(path)
+    readers = [p for p, kind in holders if kind == "READ"]
+    if readers:
+        shown = ", ".join(f"process {p}{_command_of(p)}" for p in readers[:3])
+        more = f" and {len(readers) - 3} more" if len(readers) > 3 else ""
+        return f"{'a reader' if len(readers) == 1 else f'{len(readers)} readers'} ({shown}{more}) has it open"
+    writer = holders[0][0]
+    if writer in runs:
+        return f"run {runs[writer]} (process {writer}) is writing"
+    return f"a writer (process {writer}{_command_of(writer)}) has it open"
+
+
+def _runs_by_pid(path: Path) -> dict[int, str]:
+    """pid -> run id, from the run leases beside the warehouse (each holds its process's pid)."""
+    found = {}
+    for lease in leases_dir(path).glob("*.lock"):
+        try:
+            found[int(lease.read_text().split()[0])] = lease.stem
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _command_of(pid: int) -> str:
+    """': the command line' of a process, shortened (Linux), or nothing."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return ""
+    line = " ".join(Path(words[0]).name if i == 0 else w for i, w in enumerate(words) if w)
+    return f": {line[:80]}{'...' if len(line) > 80 else ''}" if line else ""
+
+
+@contextmanager
+def opened(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
+           on_wait: Callable[[str], None] | None = None, timings: dict | None = None,
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse for the block, then closed: DuckDB's lock is held for the block only."""
+    con = connect(db_path, read_only=read_only, wait=wait, on_wait=on_wait, timings=timings)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _file_kind(path: Path) -> str:

@@ -3,7 +3,7 @@
 Batches are written to Parquet files beside the warehouse as they come (memory stays flat however
 many documents a run reads), and the run's merge applies them all inside the caller's transaction,
 so the warehouse sees the whole run or none of it. A killed run leaves only its staging folder,
-which the next run removes.
+which the next run removes (the folders of runs still alive stay: runs stage side by side).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from sanctrack.news import MENTION_COLUMNS, ValidatedBatch
 from sanctrack.warehouse.quarantine import insert_quarantine
-from sanctrack.warehouse.runs import Run, utcnow
+from sanctrack.warehouse.runs import Run, is_alive, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,10 @@ class NewsStage:
     def __init__(self, db_path: Path | str, run_id: str) -> None:
         root = staging_root(db_path)
         if root.exists():
-            for stale in root.iterdir():  # left by a run that was killed; the warehouse never saw it
-                log.warning("removing the staging folder of an unfinished run: %s", stale)
-                shutil.rmtree(stale, ignore_errors=True)
+            for stale in root.iterdir():  # left by a run that was killed (the warehouse never saw it)
+                if not is_alive(db_path, stale.name):  # not a run staging beside this one
+                    log.warning("removing the staging folder of an unfinished run: %s", stale)
+                    shutil.rmtree(stale, ignore_errors=True)
         self.dir = root / run_id
         self.dir.mkdir(parents=True)
         self.batches = 0

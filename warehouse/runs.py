@@ -1,10 +1,13 @@
 """The `runs` table: one row per flow run, with its counts, errors and versions.
 
-A run that writes in several transactions (the lists flow: one per list) records itself when it
-starts (status `running`), so every row it loads points at a run that exists, and holds a lease (an
-exclusive lock on `<db>.runs/<run_id>.lock`) for as long as its process lives. The next run marks
-a `running` run whose lease nobody holds as `killed`, and records a `killed` run for any run id that
-data rows point at and `runs` lacks (left by a kill before this existed).
+Every run records itself when it starts (`start_run`: status `running`, in a short transaction of
+its own), so every row it loads points at a run that exists, and holds a lease (an exclusive lock
+on `<db>.runs/<run_id>.lock`) for as long as its process lives. The next run marks a `running` run
+whose lease nobody holds as `killed`, and records a `killed` run for any run id that data rows
+point at and `runs` lacks (left by a kill before this existed).
+
+A run that fails when it cannot write (a reader held the warehouse past the wait) leaves its row in
+`<db>.runs/<run_id>.failed.json`; the next run to start writes it into `runs`.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import subprocess
 import time
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 import sanctrack
+from sanctrack.warehouse.db import WarehouseBusy, WarehouseError, leases_dir, opened, transaction
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,7 @@ class Run:
     counts: dict = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    sources_ok: int = 0  # sources (documents, lists) that were read: with errors, none read is `failed`
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -91,7 +96,10 @@ class Run:
 
     @property
     def status(self) -> str:
-        return "partial" if self.errors else "succeeded"
+        """succeeded; partial (some sources failed, the rest loaded); failed (every source failed)."""
+        if not self.errors:
+            return "succeeded"
+        return "partial" if self.sources_ok else "failed"
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: Run, status: str | None = None) -> None:
@@ -105,21 +113,79 @@ def record_start(con: duckdb.DuckDBPyConnection, run: Run) -> None:
 
 
 def _write_run(con: duckdb.DuckDBPyConnection, run: Run, status: str, ended_at: datetime | None) -> None:
+    _insert_row(con, _row(run, status, ended_at))
+
+
+RUN_FIELDS = ("run_id", "flow", "started_at", "ended_at", "status", "counts", "errors", "params", "code_version",
+              "extractor_version")
+
+
+def _row(run: Run, status: str, ended_at: datetime | None) -> dict:
+    return dict(zip(RUN_FIELDS, [
+        run.run_id, run.flow, run.started_at, ended_at, status,
+        json.dumps({**run.counts, "seconds": {k: round(v, 3) for k, v in run.seconds.items()}}, sort_keys=True),
+        json.dumps(run.errors), json.dumps(run.params, default=str), code_version(), run.extractor_version,
+    ]))
+
+
+def _insert_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     con.execute(
-        "insert or replace into runs (run_id, flow, started_at, ended_at, status, counts, errors, params, "
-        "code_version, extractor_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            run.run_id, run.flow, run.started_at, ended_at, status,
-            json.dumps({**run.counts, "seconds": {k: round(v, 3) for k, v in run.seconds.items()}}, sort_keys=True),
-            json.dumps(run.errors), json.dumps(run.params, default=str),
-            code_version(), run.extractor_version,
-        ],
-    )
+        f"insert or replace into runs ({', '.join(RUN_FIELDS)}) values ({', '.join('?' * len(RUN_FIELDS))})",
+        [row[name] for name in RUN_FIELDS],
+    ).fetchall()
 
 
-def leases_dir(db_path: Path | str) -> Path:
-    path = Path(db_path)
-    return path.with_name(f"{path.name}.runs")
+@contextmanager
+def writing(db_path: Path | str, run: Run, *, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse opened for writing for the block, then closed (DuckDB's lock with it); the time it
+    was held adds to the run's `merge` seconds (and `merge_longest`): what a reader may have waited."""
+    timings: dict = {}
+    with opened(db_path, wait=wait, timings=timings) as con:
+        yield con
+    held = time.perf_counter() - timings["locked_at"]  # from the lock to the close (DuckDB's checkpoint)
+    run.seconds["merge"] = run.seconds.get("merge", 0.0) + held
+    run.seconds["merge_longest"] = max(run.seconds.get("merge_longest", 0.0), held)
+
+
+def start_run(db_path: Path | str, run: Run, *, wait: float) -> RunLease:
+    """Take the run's lease and record it as `running` (after repairing runs that died or failed
+    unrecorded), in a short transaction: returns the lease, to release when the run has ended.
+
+    Waits up to `wait` seconds for the warehouse (a reader, another run); WarehouseBusy after that.
+    """
+    lease = RunLease(db_path, run.run_id)
+    try:
+        with writing(db_path, run, wait=wait) as con:
+            with transaction(con):
+                recorded = repair_runs(con, db_path, run)
+                record_start(con, run)
+        for run_id in recorded:  # written into `runs`: the files can go
+            (leases_dir(db_path) / f"{run_id}.failed.json").unlink(missing_ok=True)
+    except BaseException:
+        lease.release()
+        raise
+    return lease
+
+
+def record_failure(db_path: Path | str, run: Run, error: BaseException, *, wait: float) -> bool:
+    """Record the run as `failed`, with the error, in `runs`; when the warehouse cannot be written
+    within `wait` (none if the error was that: a reader holds it), in `<db>.runs/<run_id>.failed.json`
+    for the next run to record. Returns whether `runs` holds it now."""
+    run.add_error("(run)", f"{type(error).__name__}: {error}")
+    if isinstance(error, WarehouseBusy):
+        wait = 0
+    try:
+        with opened(db_path, wait=wait) as con, transaction(con):
+            record_run(con, run, status="failed")
+        return True
+    except WarehouseError as exc:
+        log.warning("run %s failed and could not be recorded now (%s): the next run records it", run.run_id, exc)
+    folder = leases_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{run.run_id}.failed.json.part"
+    partial.write_text(json.dumps(_row(run, "failed", utcnow()), default=str))
+    partial.replace(folder / f"{run.run_id}.failed.json")  # whole or not at all
+    return False
 
 
 class RunLease:
@@ -156,13 +222,19 @@ def is_alive(db_path: Path | str, run_id: str) -> bool:
 
 
 def repair_runs(con: duckdb.DuckDBPyConnection, db_path: Path | str, by: Run) -> list[str]:
-    """Mark runs whose process died as `killed`, and record a `killed` run for run ids that data rows
-    point at and `runs` lacks; returns the run ids repaired. Call inside a transaction."""
+    """Record the failed runs left in `<db>.runs/*.failed.json`, mark runs whose process died as
+    `killed`, and record a `killed` run for run ids that data rows point at and `runs` lacks; returns
+    the run ids repaired. Call inside a transaction (start_run does)."""
     now = utcnow()
     repaired = []
+    for pending in sorted(leases_dir(db_path).glob("*.failed.json")):  # failed while it could not write
+        row = json.loads(pending.read_text())
+        _insert_row(con, {**row, "started_at": datetime.fromisoformat(row["started_at"]),
+                          "ended_at": datetime.fromisoformat(row["ended_at"])})
+        repaired.append(row["run_id"])
     note = f"the process ended before the run finished (killed); marked by run {by.run_id}"
     for (run_id,) in con.execute("select run_id from runs where status = 'running'").fetchall():
-        if is_alive(db_path, run_id):
+        if run_id in repaired or is_alive(db_path, run_id):
             continue
         con.execute(
             "update runs set status = 'killed', ended_at = ?, "

@@ -134,8 +134,19 @@ def download(url: str, dest_dir: Path, headers: dict[str, str], *, timeout: floa
 
 def fetch_list(source: ListSource, con: duckdb.DuckDBPyConnection, dest_dir: Path, *, timeout: float | None = None,
                max_bytes: int | None = None, retries: int = 2, backoff_s: float = 1.0) -> FetchedFile:
-    """A local file for a source: paths as they are (within the size cap); URLs downloaded conditionally,
-    within the fetch deadline and the size cap, retried on I/O errors."""
+    """A local file for a source: paths as they are (within the size cap); URLs downloaded conditionally
+    (with the validators remembered in the warehouse), within the fetch deadline and the size cap,
+    retried on I/O errors."""
+    state = fetch_state(con, source.location) if source.is_url else None
+    return fetch_with_state(source, state, dest_dir, timeout=timeout, max_bytes=max_bytes, retries=retries,
+                            backoff_s=backoff_s)
+
+
+def fetch_with_state(source: ListSource, state: tuple[str | None, str | None, str | None] | None, dest_dir: Path, *,
+                     timeout: float | None = None, max_bytes: int | None = None, retries: int = 2,
+                     backoff_s: float = 1.0) -> FetchedFile:
+    """fetch_list with the URL's remembered (etag, last_modified, sha256) read beforehand: the download
+    needs no connection to the warehouse."""
     settings = load_settings()
     max_bytes = settings.fetch_max_bytes if max_bytes is None else max_bytes
     if not source.is_url:
@@ -148,7 +159,7 @@ def fetch_list(source: ListSource, con: duckdb.DuckDBPyConnection, dest_dir: Pat
             check_file_size(file, max_bytes)
         return FetchedFile(source, path, sha256_of(files))
     timeout = settings.fetch_timeout_s if timeout is None else timeout
-    etag, last_modified, _ = fetch_state(con, source.location)
+    etag, last_modified, _ = state or (None, None, None)
     headers = {}
     if etag:
         headers["If-None-Match"] = etag

@@ -111,14 +111,23 @@ def screening_index(db_path: Path, open_warehouse: Callable[[], duckdb.DuckDBPyC
     return index
 
 
-def _load_or_build(con: duckdb.DuckDBPyConnection, db_path: Path) -> tuple[str, NameIndex]:
-    folder = index_dir(db_path)
+def link_index(con: duckdb.DuckDBPyConnection, db_path: Path,
+               build: Callable[[duckdb.DuckDBPyConnection], NameIndex]) -> NameIndex:
+    """The index that news mentions are linked with (`build`: every designation's latest version,
+    removed ones too), saved in `<warehouse>.screen-index/links/` and rebuilt, like the screening
+    index, only when the lists or the matcher change: a news run loads it instead of building it."""
+    return _load_or_build(con, db_path, folder=index_dir(db_path) / "links", build=build)[1]
+
+
+def _load_or_build(con: duckdb.DuckDBPyConnection, db_path: Path, *, folder: Path | None = None,
+                   build: Callable[[duckdb.DuckDBPyConnection], NameIndex] | None = None) -> tuple[str, NameIndex]:
+    folder = folder or index_dir(db_path)
     key = index_key(con)
     path = folder / f"{key}.pickle"
     index = _load(path)
     if index is not None:
         return key, index
-    index = NameIndex.from_warehouse(con)
+    index = (build or NameIndex.from_warehouse)(con)
     try:
         _save(index, folder, path)
     except OSError as exc:  # a read-only place: screening still works, only slower next time
