@@ -135,6 +135,17 @@ def _load_or_build(con: duckdb.DuckDBPyConnection, db_path: Path, *, folder: Pat
     return key, index
 
 
+def save_index(index: NameIndex, path: Path) -> None:
+    """Save an index at `path`, atomically; other indexes of its folder are removed (the entity linker
+    keeps its own index this way: warehouse/entities.py)."""
+    _save(index, path.parent, path)
+
+
+def load_index(path: Path) -> NameIndex | None:
+    """The index saved at `path`, or None when there is none or it cannot be read."""
+    return _load(path)
+
+
 def _file_stamp(db_path: Path) -> list[list[int] | None] | None:
     """Inode, size and modification time of the warehouse file and of its write-ahead log."""
     stamps = []
