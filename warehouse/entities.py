@@ -422,3 +422,34 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.execute(f"insert into {table} ({columns}) select {columns} from {name}").fetchall()
     finally:
         con.unregister(name)
+
+
+# --- review ---------------------------------------------------------------------------------------------
+
+REVIEW_DECISIONS = ("confirmed", "rejected")
+
+
+class ReviewError(ValueError):
+    """A review that cannot be recorded (an unknown link, an unknown decision)."""
+
+
+def record_review(con: duckdb.DuckDBPyConnection, link: str, decision: str, note: str | None = None) -> EntityCounts:
+    """Store a reviewer's decision on a pair (by its link id, or a unique prefix of it) and rebuild the
+    entities with it, in the caller's transaction. The decision replaces any earlier one on the pair and
+    survives every recomputation."""
+    if decision not in REVIEW_DECISIONS:
+        raise ReviewError(f"unknown decision {decision!r} (known: {', '.join(REVIEW_DECISIONS)})")
+    rows = con.execute(
+        "select link_id, authority_a, list_name_a, list_id_a, authority_b, list_name_b, list_id_b, rule, score "
+        "from entity_links where starts_with(link_id, ?)", [link]).fetchall()
+    if len(rows) != 1:
+        what = "no link" if not rows else f"{len(rows)} links"
+        raise ReviewError(f"{what} with an id starting {link!r}: see `sanctrack entities review`")
+    link_id, *keys, rule, score = rows[0]
+    con.execute("delete from entity_reviews where link_id = ?", [link_id]).fetchall()
+    con.execute(
+        "insert into entity_reviews (link_id, authority_a, list_name_a, list_id_a, authority_b, list_name_b, "
+        "list_id_b, decision, note, rule_at_review, score_at_review, reviewed_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        [link_id, *keys, decision, note, rule, score]).fetchall()
+    return recluster_entities(con)
