@@ -409,6 +409,16 @@ def _open_read_only(db_path: Path):
         _fail(str(exc))
 
 
+def _open_for_writing(db_path: Path):
+    """The warehouse for writing (migrations applied), or a clear error (held by another writer) and exit 1."""
+    from sanctrack.warehouse.db import WarehouseError, connect
+
+    try:
+        return connect(db_path)
+    except WarehouseError as exc:
+        _fail(str(exc))
+
+
 def _print_table(columns: list[str], rows: list[tuple], title: str | None = None, wide: bool = False,
                  wrap: bool = False) -> None:
     """A table fitted to the terminal (cells shortened at word boundaries, or wrapped; --wide for whole cells)."""
@@ -841,6 +851,185 @@ def train(gold_dirs: tuple[Path, ...], list_files: tuple[Path, ...], lists_db: P
         _fail(str(exc))
     click.echo(json.dumps(stats, indent=2))
     click.echo(f"model: {(out_file or MODEL_PATH).resolve()}")
+
+@main.group(epilog=_examples("sanctrack entities divergence", "sanctrack entities show UK:RUS2387",
+                             "sanctrack entities review"))
+def entities() -> None:
+    """Entities across lists: designations of any authorities that are one party (docs/entities.md)."""
+
+
+def _entity_counts_line(counts) -> str:
+    return (f"{counts.entries:,} list entries, {counts.entities:,} entities ({counts.multi_list_entities:,} on "
+            f"several lists), {counts.links:,} links, {counts.candidates:,} candidates for review")
+
+
+@entities.command("recompute", epilog=_examples("sanctrack entities recompute", "sanctrack entities recompute --full"))
+@click.option("--full", is_flag=True, help="Compare every entry again (default: only the entries that changed).")
+@click.pass_obj
+def entities_recompute(obj: dict, full: bool) -> None:
+    """Bring the entities up to date with the loaded lists (a lists run does this by itself)."""
+    from sanctrack.warehouse.db import transaction
+    from sanctrack.warehouse.entities import recompute_entities
+
+    con = _open_for_writing(obj["db_path"])
+    try:
+        with transaction(con):
+            counts = recompute_entities(con, obj["db_path"], full=full)
+    finally:
+        con.close()
+    click.echo("entities: up to date, nothing changed" if counts is None else f"entities: {_entity_counts_line(counts)}")
+
+
+@entities.command("review", epilog=_examples(
+    "sanctrack entities review", "sanctrack entities review --confirm 3f2a9c --note 'same passport in the UK SoR'",
+    "sanctrack entities review --reject 3f2a9c"))
+@click.option("--confirm", "confirm", default=None, help="Confirm the candidate link with this id (or id prefix).")
+@click.option("--reject", "reject", default=None, help="Reject the link with this id (or id prefix).")
+@click.option("--note", default=None, help="The reviewer's reason, stored with the decision.")
+@click.option("--limit", default=20, show_default=True, help="Candidates to list.")
+@click.pass_obj
+def entities_review(obj: dict, confirm: str | None, reject: str | None, note: str | None, limit: int) -> None:
+    """List the candidate links for review, best first, or record a decision on one.
+
+    A confirmed link joins the two entries' entities; a rejected one never links them; both survive every
+    recomputation (entity_reviews).
+    """
+    if confirm and reject:
+        _usage("give --confirm or --reject, not both")
+    if confirm or reject:
+        from sanctrack.warehouse.db import transaction
+        from sanctrack.warehouse.entities import ReviewError, record_review
+
+        con = _open_for_writing(obj["db_path"])
+        try:
+            with transaction(con):
+                counts = record_review(con, confirm or reject, "confirmed" if confirm else "rejected", note)
+        except ReviewError as exc:
+            _fail(str(exc))
+        finally:
+            con.close()
+        click.echo(f"{'confirmed' if confirm else 'rejected'}; entities: {_entity_counts_line(counts)}")
+        return
+    con = _open_read_only(obj["db_path"])
+    try:
+        (total,) = con.execute("select count(*) from entity_links where decision = 'candidate'").fetchall()[0]
+        rows = con.execute(
+            "select left(link_id, 12), authority_a || ':' || list_id_a, name_a, authority_b || ':' || list_id_b, name_b, "
+            "rule, round(score, 3), birth_dates, countries, coalesce(shared_identifiers, '') from entity_links "
+            "where decision = 'candidate' order by score desc, link_id limit ?", [limit]).fetchall()
+    finally:
+        con.close()
+    _print_table(["link", "entry a", "name a", "entry b", "name b", "rule", "score", "birth dates", "countries",
+                  "identifiers"], rows, title=f"candidate links: {len(rows)} of {total:,}")
+    click.echo("decide: sanctrack entities review --confirm LINK (or --reject LINK)")
+
+
+@entities.command("show", epilog=_examples("sanctrack entities show UK:RUS2387", "sanctrack entities show US:23303",
+                                           "sanctrack entities show ent-5ff569077f5c8218d42a"))
+@click.argument("entry")
+@click.pass_obj
+def entities_show(obj: dict, entry: str) -> None:
+    """An entity (by its id, or by one entry as AUTHORITY:LIST_ID): its entries and the links between them."""
+    con = _open_read_only(obj["db_path"])
+    try:
+        if entry.startswith("ent-"):
+            ids = [entry]
+        else:
+            authority, _, list_id = entry.partition(":")
+            ids = [r[0] for r in con.execute("select distinct entity_id from entity_members where authority = ? "
+                                             "and list_id = ?", [authority.upper(), list_id]).fetchall()]
+        if not ids:
+            _fail(f"no entity with an entry {entry!r} (give AUTHORITY:LIST_ID, e.g. UK:RUS2387, or an entity id)")
+        for ident in ids:
+            members = con.execute(
+                "select e.authority, e.list_name, e.list_id, e.primary_name, e.entity_type, e.regimes, e.listed_on, "
+                "e.removed_on from entity_members as m inner join list_entries as e using (authority, list_name, list_id) "
+                "where m.entity_id = ? order by all", [ident]).fetchall()
+            _print_table(["authority", "list", "list id", "name", "type", "regimes", "listed on", "removed on"],
+                         members, title=ident)
+            links = con.execute(
+                "select authority_a || ':' || list_id_a, authority_b || ':' || list_id_b, decision, rule, round(score, 3), "
+                "name_a, name_b, birth_dates, countries, coalesce(shared_identifiers, ''), left(link_id, 12) "
+                "from entity_links where link_id in (select link_id from entity_links as l inner join entity_members "
+                "as m on (m.authority, m.list_name, m.list_id) in ((l.authority_a, l.list_name_a, l.list_id_a), "
+                "(l.authority_b, l.list_name_b, l.list_id_b)) where m.entity_id = ?) order by decision, score desc",
+                [ident]).fetchall()
+            _print_table(["a", "b", "decision", "rule", "score", "name a", "name b", "birth dates", "countries",
+                          "identifiers", "link"], links, title="links and candidates")
+    finally:
+        con.close()
+
+
+@entities.command("divergence", epilog=_examples(
+    "sanctrack entities divergence", "sanctrack entities divergence --rosatom",
+    "sanctrack entities divergence --as-of 2023-01-01 --by regime"))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The lists as they stood on this date (default: the current lists).")
+@click.option("--rosatom", is_flag=True, help="Only the entities the lists link to Rosatom (the rosatom_linked view).")
+@click.option("--by", "by", type=click.Choice(["regime", "country"]), default=None,
+              help="Also break down each pair's divergence by the regime of the listing or the entity's country.")
+@click.option("--limit", default=5, show_default=True, help="With --by: groups shown per pair of authorities.")
+@click.pass_obj
+def entities_divergence(obj: dict, as_of, rosatom: bool, by: str | None, limit: int) -> None:
+    """Who lists whom: for each authority, the entities it lists and, per other authority, how many of
+    those the other does not list."""
+    from sanctrack.entities.figures import divergence_breakdown, divergence_matrix
+
+    day = as_of.date() if as_of else None
+    con = _open_read_only(obj["db_path"])
+    try:
+        columns, rows = divergence_matrix(con, day, rosatom)
+        what = "Rosatom-linked entities" if rosatom else "entities"
+        _print_table(columns, rows, title=f"{what} listed by one authority and not by another, "
+                                          f"{'as of ' + day.isoformat() if day else 'current lists'}")
+        if by:
+            columns, rows = divergence_breakdown(con, by, day, rosatom, limit)
+            _print_table(columns, rows, title=f"by {by} (the {limit} largest per pair)")
+    finally:
+        con.close()
+
+
+@entities.command("latency", epilog=_examples("sanctrack entities latency"))
+@click.pass_obj
+def entities_latency(obj: dict) -> None:
+    """How fast the lists follow the news: days from a linked mention's publication to each authority's
+    listing (medians per year), and days between authorities listing the same entity."""
+    from sanctrack.entities.figures import latency_by_authority, listing_lags, undated_mentions
+
+    con = _open_read_only(obj["db_path"])
+    try:
+        columns, rows = latency_by_authority(con)
+        undated, total = undated_mentions(con)
+        _print_table(columns, rows, title="days from publication to listing (negative: listed before the news)")
+        click.echo(f"linked mentions: {total:,}; of undated articles, left out of the figures: {undated:,}")
+        columns, rows = listing_lags(con)
+        _print_table(columns, rows, title="days from authority a's listing to authority b's, same entity")
+    finally:
+        con.close()
+
+
+@entities.command("evaluate", epilog=_examples("sanctrack entities evaluate"))
+@click.option("--show", default=10, show_default=True, help="Errors listed of each kind.")
+@click.pass_obj
+def entities_evaluate(obj: dict, show: int) -> None:
+    """Measure the linker against references no one wrote by hand: UK entries carrying a UN reference
+    (linked with every UN reference removed) and vessels by IMO number."""
+    from sanctrack.warehouse.entities import evaluate_warehouse
+
+    con = _open_read_only(obj["db_path"])
+    try:
+        result = evaluate_warehouse(con)
+    finally:
+        con.close()
+    for label, scores in (("UN reference", result.un), ("IMO", result.imo)):
+        click.echo(f"{label}: precision {scores.precision:.4f}, recall {scores.recall:.4f} "
+                   f"({scores.true_positives:,} pairs right, {scores.false_positives:,} wrong, "
+                   f"{scores.false_negatives:,} missed)")
+        for kind, pairs in (("wrong", scores.false_positive_pairs), ("missed", scores.false_negative_pairs)):
+            for a, b in pairs[:show]:
+                click.echo(f"  {kind}: {a[0]}:{a[2]} {result.names[a]!r} ~ {b[0]}:{b[2]} {result.names[b]!r}")
+    click.echo(f"UK entries carrying a UN reference: {result.carrying:,} ({result.truth_pairs:,} pairs with a UN entry "
+               f"loaded); vessels with an IMO number: {result.vessels:,}")
 
 
 if __name__ == "__main__":
