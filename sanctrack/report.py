@@ -258,10 +258,9 @@ def _undated_note(panel: Series) -> str:
             f": <b>{total:,}</b> {_esc(panel.unit)} ({parts}), counted apart and not plotted.</p>")
 
 
-def _html_table(caption: str, columns: list[str], rows: list[tuple | Markup], table_id: str,
-                total: int | None = None, widths: list[int] | None = None) -> str:
-    """A table under its heading. A row given as Markup is a heading row across the columns (the rows below
-    it belong to it); `widths` in percent of the page, one per column (the browser's otherwise)."""
+def _table(columns: list[str], rows: list[tuple | Markup], widths: list[int] | None = None) -> str:
+    """A table. A row given as Markup is a heading row across the columns (the rows below it belong to it);
+    `widths` in percent of the page, one per column (the browser's otherwise)."""
     head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
     cols = ("<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>") if widths else ""
     body = "\n".join(
@@ -269,15 +268,47 @@ def _html_table(caption: str, columns: list[str], rows: list[tuple | Markup], ta
         else "<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
         for row in rows
     )
+    if not rows:
+        body = f'<tr><td colspan="{len(columns)}" class="none">None.</td></tr>'
+    fixed = ' class="fixed"' if widths else ""
+    return f"<table{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def _html_table(caption: str, columns: list[str], rows: list[tuple | Markup], table_id: str,
+                total: int | None = None, widths: list[int] | None = None) -> str:
+    """A table under its heading (see _table)."""
     shown = sum(not isinstance(row, Markup) for row in rows)
     more = ""
     if total is not None and total > shown:
         more = f'<p class="more">Showing {shown:,} of {total:,}.</p>'
-    if not rows:
-        body = f'<tr><td colspan="{len(columns)}" class="none">None.</td></tr>'
-    fixed = ' class="fixed"' if widths else ""
-    return (f'<section id="{table_id}"><h2>{_esc(caption)}</h2><table{fixed}>{cols}<thead><tr>{head}</tr></thead>'
-            f"<tbody>\n{body}\n</tbody></table>{more}</section>")
+    return f'<section id="{table_id}"><h2>{_esc(caption)}</h2>{_table(columns, rows, widths)}{more}</section>'
+
+
+def entity_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Entities across lists, three small tables side by side: who lists whom (all entities, then the
+    Rosatom-linked ones) and how fast the lists followed the news; then a line of the median days between
+    authorities listing one entity (docs/entities.md explains every number)."""
+    from sanctrack.entities import figures
+
+    tiles = []
+    for caption, rosatom in (("Entities listed by one authority and not by another", False),
+                             ("The same, Rosatom-linked entities", True)):
+        columns, rows = figures.divergence_matrix(con, rosatom=rosatom)
+        tiles.append((caption, columns, rows))
+    columns, rows = figures.latency_by_authority(con)
+    keep = ["authority", "published_year", "mentions", "median_days", "undated_mentions", "first_seen_only"]
+    at = [columns.index(c) for c in keep]
+    tiles.append(("Days from a linked news mention to the listing (medians)",
+                  ["authority", "year", "mentions", "median days", "undated", "first seen only"],
+                  [tuple(row[i] for i in at) for row in rows]))
+    columns, rows = figures.listing_lags(con)
+    lags = "; ".join(
+        f"{a} to {b}: {median:+,.0f} days over {dated:,} {'entity' if dated == 1 else 'entities'}" for a, b, _, dated, median, *_ in rows if dated)
+    return ('<section id="entities"><h2>Entities across lists: who lists whom, and how fast</h2><div class="tiles">'
+            + "".join(f'<div class="tile"><h3>{_esc(caption)}</h3>{_table(columns, rows)}</div>'
+                      for caption, columns, rows in tiles)
+            + f'</div><p class="quiet">Median days between two authorities listing the same entity, where both lists '
+              f'give the dates: {_esc(lags or "none")}.</p></section>')
 
 
 def headline_figures(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -369,6 +400,8 @@ table.fixed { table-layout: fixed; } td { overflow-wrap: anywhere; }
 th { background: #f5f5f5; } tr.group th { background: #fafafa; font-weight: normal; padding-top: .6em; }
 tr.group .doc { font-weight: bold; } td.none, p.more, .quiet { color: #777; }
 details summary { cursor: pointer; } details[open] summary { color: #777; }
+.tiles { display: grid; grid-template-columns: 1.2fr 1fr 1.2fr; gap: .4em 1.2em; }
+h3 { font-size: .95em; margin: .5em 0 .2em; }
 details .whole { padding: .3em 0 .2em; } mark { background: #fff1a8; padding: 0 .1em; }
 """
 
@@ -415,6 +448,8 @@ def build_report(con: duckdb.DuckDBPyConnection, limit: int = 100) -> str:
     columns, rows, total = rosatom_rows(con, limit)
     sections.append(_html_table("Rosatom-linked entries (news and lists)", columns, rows, "rosatom-linked", total,
                                 widths=[5, 6, 22, 8, 9, 10, 40]))
+    if _has(con, "entity_members"):
+        sections.append(entity_section(con))
     rows = con.execute(
         f"""
         select target_table, check_name, count(*) as n_rows, min(failure_case) as example,

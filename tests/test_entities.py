@@ -297,3 +297,18 @@ def test_the_entities_commands_read_the_warehouse(db: Path, args: list[str]) -> 
 def test_show_names_what_it_did_not_find(db: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(db), "entities", "show", "UK:NOPE"])
     assert result.exit_code == 1 and "no entity with an entry 'UK:NOPE'" in result.output
+
+
+def test_the_report_shows_the_divergence_matrices_and_the_latency(db: Path) -> None:
+    from sanctrack.report import build_report
+
+    con = connect(db, read_only=True)
+    try:
+        page = build_report(con)
+    finally:
+        con.close()
+    assert '<section id="entities">' in page
+    for caption in ("Entities listed by one authority and not by another", "The same, Rosatom-linked entities",
+                    "Days from a linked news mention to the listing (medians)"):
+        assert f"<h3>{caption}</h3>" in page
+    assert "<th>not by US</th>" in page

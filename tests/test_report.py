@@ -260,7 +260,7 @@ def test_report_of_an_empty_warehouse_says_there_is_nothing_yet(tmp_path: Path) 
 # --- the report of a real warehouse, rendered by a real browser ----------------------------------
 
 SECTIONS = ["figures", "chart", "mentions-by-authority-action", "latest-mentions", "latest-runs",
-            "designation-changes", "rosatom-linked", "quarantine-reasons"]
+            "designation-changes", "rosatom-linked", "entities", "quarantine-reasons"]
 # What the page measures, read by DevTools once the page has laid out.
 MEASURE = """({
   width: document.documentElement.scrollWidth,

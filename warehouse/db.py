@@ -274,7 +274,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def apply_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view in views/; a view built on another waits until that one exists."""
+    """(Re)create every view in views/; a view built on another waits until that one exists (or, in a
+    warehouse made by an older version, until that one has been recreated with its new columns)."""
     pending = {path.stem: path.read_text() for path in sorted(VIEWS_DIR.glob("*.sql"))}
     while pending:
         failed: dict[str, str] = {}
@@ -282,7 +283,7 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
         for name, sql in pending.items():
             try:
                 con.execute(sql)
-            except duckdb.CatalogException as exc:
+            except (duckdb.CatalogException, duckdb.BinderException) as exc:
                 failed[name], errors[name] = sql, str(exc)
         if len(failed) == len(pending):
             raise WarehouseError(f"views that cannot be created: {errors}")

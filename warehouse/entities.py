@@ -15,8 +15,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sanctrack.entities.evaluate import (
+    Scores, link_without_un_references, score_imo, score_un_references, un_reference_truth,
+)
 from sanctrack.entities.evidence import (
-    OFAC_ID, UN_REFERENCE, DateSpan, Entry, Key, country_codes, date_span, identifier_families, identifier_numbers,
+    IMO, OFAC_ID, UN_REFERENCE, DateSpan, Entry, Key, country_codes, date_span, identifier_families, identifier_numbers,
     types_compatible,
 )
 from sanctrack.entities.link import CANDIDATE_FLOOR, WEAK_QUALITIES, NameRows, PairEvidence, ordered
@@ -453,3 +456,29 @@ def record_review(con: duckdb.DuckDBPyConnection, link: str, decision: str, note
         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
         [link_id, *keys, decision, note, rule, score]).fetchall()
     return recluster_entities(con)
+
+
+# --- evaluation -----------------------------------------------------------------------------------------
+
+@dataclass
+class Evaluation:
+    """The linker measured on the warehouse's lists (sanctrack/entities/evaluate.py)."""
+
+    un: Scores
+    imo: Scores
+    carrying: int  # UK entries carrying a UN reference
+    truth_pairs: int  # (UK entry, UN entry) pairs their references make
+    vessels: int  # vessels with an IMO number
+    names: dict[Key, str]
+
+
+def evaluate_warehouse(con: duckdb.DuckDBPyConnection) -> Evaluation:
+    """Link every loaded entry again with the UN references removed and no reviews, in memory (nothing
+    is written), and score the entities against the UN references and the IMO numbers."""
+    entries, _ = read_entries(con)
+    names, _, _ = entity_names(con, None, entries, True)
+    carrying, truth = un_reference_truth(entries)
+    _, entity_of, _ = link_without_un_references(entries, names)
+    vessels = sum(1 for e in entries.values() if e.entity_type == "vessel" and any(f == IMO for f, _ in e.identifiers))
+    return Evaluation(score_un_references(entries, entity_of), score_imo(entries, entity_of), len(carrying), len(truth),
+                      vessels, {key: entry.primary_name for key, entry in entries.items()})

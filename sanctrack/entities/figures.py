@@ -87,26 +87,26 @@ def latency_by_authority(con: duckdb.DuckDBPyConnection) -> Table:
     with the undated mentions counted apart."""
     relation = con.sql(
         "select authority, published_year, mentions, entities, median_days, min_days, max_days, listed_before_news, "
-        "undated_mentions from listing_latency_by_authority "
+        "undated_mentions, first_seen_only from listing_latency_by_authority "
         "order by authority, published_year = 'all', published_year")
     return relation.columns, relation.fetchall()
 
 
 def listing_lags(con: duckdb.DuckDBPyConnection) -> Table:
-    """Per pair of authorities: entities both listed, and the median days from A's listing to B's."""
+    """Per pair of authorities: entities both listed, and the median days from A's listing to B's over those
+    whose both dates the lists give (a date known only as the first loaded version carrying the entry is a
+    bound: counted in first_seen_only, left out of the median)."""
     relation = con.sql(
         """
         select
             l.authority_a,
             l.authority_b,
             count(*) as entities,
-            median(l.days_a_to_b) as median_days_a_to_b,
-            count(*) filter (where l.days_a_to_b = 0) as same_day,
-            count(*) filter (where fa.listed_on_source = 'first_seen' or fb.listed_on_source = 'first_seen')
-                as dated_by_first_seen,
+            count(*) filter (where l.is_dated_by_lists) as dated_by_lists,
+            median(l.days_a_to_b) filter (where l.is_dated_by_lists) as median_days_a_to_b,
+            count(*) filter (where l.is_dated_by_lists and l.days_a_to_b = 0) as same_day,
+            count(*) filter (where not l.is_dated_by_lists) as first_seen_only,
         from entity_listing_lags as l
-        inner join entity_first_listings as fa on fa.entity_id = l.entity_id and fa.authority = l.authority_a
-        inner join entity_first_listings as fb on fb.entity_id = l.entity_id and fb.authority = l.authority_b
         group by all
         order by all
         """)

@@ -1,7 +1,8 @@
 -- How fast the lists followed the news: for each news mention linked to a designation (its best
 -- link), the entity of that designation and, for each authority that ever listed the entity, the days
 -- from the article's publication to the listing (the earliest listing date of the authority's entries
--- of the entity; negative when the news followed the listing). Undated articles have a null
+-- of the entity; negative when the news followed the listing; listed_on_source 'first_seen': a
+-- bound, see entity_first_listings). Undated articles have a null
 -- days_to_listing and are left out of the medians (listing_latency_by_authority counts them).
 create or replace view mention_listing_latency as
 with
@@ -35,6 +36,7 @@ final as (
         listings.authority,
         linked.published_on,
         listings.listed_on,
+        listings.listed_on_source,
         date_diff('day', linked.published_on, listings.listed_on) as days_to_listing,
     from linked
     inner join listings using (entity_id)
