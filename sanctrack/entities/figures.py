@@ -38,12 +38,14 @@ def divergence_matrix(con: duckdb.DuckDBPyConnection, as_of: date | None = None,
     listed = dict(con.execute(
         f"select authority, count(*) from entity_listings_as_of(?::date) {_slice(rosatom)} group by authority",
         [day]).fetchall())
-    authorities = sorted(listed)
+    # Every authority with a list loaded on that day, even one that lists none of the slice.
+    authorities = [a for (a,) in con.execute(
+        "select distinct authority from designations_as_of(?::date) order by authority", [day]).fetchall()]
     missing = {(a, b): n for a, b, n in con.execute(
         f"select authority_a, authority_b, count(*) from entity_divergence_as_of(?::date) {_slice(rosatom)} "
         "group by all", [day]).fetchall()}
     columns = ["listed by", "entities"] + [f"not by {b}" for b in authorities]
-    rows = [(a, listed[a], *("-" if a == b else missing.get((a, b), 0) for b in authorities)) for a in authorities]
+    rows = [(a, listed.get(a, 0), *("-" if a == b else missing.get((a, b), 0) for b in authorities)) for a in authorities]
     return columns, rows
 
 
