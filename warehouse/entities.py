@@ -69,11 +69,10 @@ def _latest_facts(con: duckdb.DuckDBPyConnection, table: str, columns: str, wher
     return con.execute(sql).fetchall()
 
 
-def read_entries(con: duckdb.DuckDBPyConnection) -> tuple[dict[Key, Entry], dict[Key, str]]:
-    """Every list entry ever loaded with its identifying facts, and per entry a fingerprint of the
-    versions its facts were read from (an entry whose fingerprint changed is linked again)."""
+def read_entries(con: duckdb.DuckDBPyConnection) -> dict[Key, Entry]:
+    """Every list entry ever loaded with its identifying facts. (An entry whose facts change has a new
+    latest version: the version ids tell the recomputation what changed.)"""
     entries: dict[Key, Entry] = {}
-    sources: dict[Key, list[str]] = {}
     for (authority, list_name, list_id, list_ref, version, entity_type, primary_name, regimes, first_valid_from,
          removed_on) in con.execute(
         "select authority, list_name, list_id, list_ref, designation_version_id, entity_type, primary_name, regimes, "
@@ -88,7 +87,6 @@ def read_entries(con: duckdb.DuckDBPyConnection) -> tuple[dict[Key, Entry], dict
         entries[key] = Entry(key, version, entity_type, primary_name,
                              frozenset(r for r in (regimes or "").split("; ") if r), first_valid_from, removed_on,
                              identifiers=frozenset(identifiers))
-        sources[key] = [version]
 
     births: dict[Key, list[DateSpan]] = defaultdict(list)
     for authority, list_name, list_id, version, birth_date, year_from, year_to, approximate, raw in _latest_facts(
@@ -97,7 +95,6 @@ def read_entries(con: duckdb.DuckDBPyConnection) -> tuple[dict[Key, Entry], dict
         key = (authority, list_name, list_id)
         if span is not None and key in entries:
             births[key].append(span)
-            _add_source(sources, key, version)
     countries: dict[Key, set[str]] = defaultdict(set)
     # A person's country is its nationality; an organisation's, ship's or aircraft's, its addresses'.
     located = _latest_facts(con, "designation_nationalities", "t.country, true") + _latest_facts(
@@ -108,7 +105,6 @@ def read_entries(con: duckdb.DuckDBPyConnection) -> tuple[dict[Key, Entry], dict
         entry = entries.get(key)
         if entry is not None and codes[country] and nationality == (entry.entity_type == "person"):
             countries[key] |= codes[country]
-            _add_source(sources, key, version)
     numbers: dict[Key, set[tuple[str, str]]] = defaultdict(set)
     families = identifier_families()
     unknown: dict[tuple[str, str], int] = defaultdict(int)
@@ -121,7 +117,6 @@ def read_entries(con: duckdb.DuckDBPyConnection) -> tuple[dict[Key, Entry], dict
             continue
         if family != "none" and key in entries:
             numbers[key] |= {(family, n) for n in identifier_numbers(family, id_number)}
-            _add_source(sources, key, version)
     if unknown:
         log.warning("entities: identifier types not in seeds/reference/entity_identifiers.csv are not used: %s",
                     dict(sorted(unknown.items())))
@@ -130,16 +125,13 @@ def read_entries(con: duckdb.DuckDBPyConnection) -> tuple[dict[Key, Entry], dict
         key = (authority, list_name, list_id)
         if key in entries:
             numbers[key] |= {(UN_REFERENCE, n) for n in identifier_numbers(UN_REFERENCE, value)}
-            _add_source(sources, key, version)
-    for key, entry in entries.items():
-        entry.birth_dates = tuple(sorted(set(births.get(key, ())), key=lambda s: (s.first, s.last, s.raw)))
-        entry.countries = frozenset(countries.get(key, ()))
-        entry.identifiers = entry.identifiers | frozenset(numbers.get(key, ()))
-    return entries, {key: "+".join(sorted(set(v))) for key, v in sources.items()}
-
-
-def _add_source(sources: dict[Key, list[str]], key: Key, version: str) -> None:
-    sources[key].append(version)
+    for key, spans in births.items():
+        entries[key].birth_dates = tuple(sorted(set(spans), key=lambda s: (s.first, s.last, s.raw)))
+    for key, codes in countries.items():
+        entries[key].countries = frozenset(codes)
+    for key, found in numbers.items():
+        entries[key].identifiers = entries[key].identifiers | frozenset(found)
+    return entries
 
 
 # --- computing and writing ----------------------------------------------------------------------------
@@ -209,7 +201,7 @@ def recompute_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | Non
     `db_path`: the warehouse file, beside which the name index is saved (None: built in memory each
     time). Returns None when nothing changed.
     """
-    entries, _ = read_entries(con)
+    entries = read_entries(con)
     previous = {(a, n, i): (v, listed) for a, n, i, v, listed in con.execute(
         "select authority, list_name, list_id, designation_version_id, is_listed from entity_members").fetchall()}
     cold = full or not previous or entities_outdated(con)
@@ -251,7 +243,7 @@ def recompute_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | Non
 def recluster_entities(con: duckdb.DuckDBPyConnection) -> EntityCounts:
     """Decide every stored pair again with the reviewers' decisions and rebuild the entities (after a
     review): no name is compared again."""
-    entries, _ = read_entries(con)
+    entries = read_entries(con)
     reviews = read_reviews(con)
     stored = [evidence_from_record(json.loads(text)) for (text,) in con.execute(
         "select evidence from entity_links").fetchall()]
@@ -294,7 +286,7 @@ def entity_names(con: duckdb.DuckDBPyConnection, db_path: Path | None, entries: 
     path = None if db_path is None else index_path(db_path)
     index = None if rebuild or path is None else load_index(path)
     if index is not None:
-        indexed = {r["designation_version_id"] for r in index.record}
+        indexed = set(index.record.columns["designation_version_id"])
         stale = {k for k, e in entries.items() if e.version_id not in indexed}
         rows = _name_rows(con, [entries[k].version_id for k in stale])
         if len(rows) <= STALE_NAMES_LIMIT:
@@ -475,7 +467,7 @@ class Evaluation:
 def evaluate_warehouse(con: duckdb.DuckDBPyConnection) -> Evaluation:
     """Link every loaded entry again with the UN references removed and no reviews, in memory (nothing
     is written), and score the entities against the UN references and the IMO numbers."""
-    entries, _ = read_entries(con)
+    entries = read_entries(con)
     names, _, _ = entity_names(con, None, entries, True)
     carrying, truth = un_reference_truth(entries)
     _, entity_of, _ = link_without_un_references(entries, names)

@@ -60,53 +60,64 @@ class PairEvidence:
 
 
 class NameRows:
-    """The names of the entries, each tokenised once, grouped by designation version, with its strength,
-    and the score of two names as the matching module's scorer gives it.
+    """The names of the entries, grouped by designation version, with their strength, and the score of
+    two names as the matching module's scorer gives it.
 
     The first rows are the rows of the name index (used for blocking); `add_names` appends the names of
     versions the index does not hold (an index saved before a list changed: see warehouse/entities.py),
-    tokenised and weighed by that index.
+    tokenised and weighed by that index. A row's spellings are worked out when first compared: an
+    incremental recomputation compares few of the fifty thousand names.
     """
 
     def __init__(self, index: NameIndex, weak_names: set[tuple[str, str]]) -> None:
         self.index = index
+        columns = index.record.columns  # read by column: a record per row would cost seconds
+        self.version: list[str] = list(columns["designation_version_id"])
+        self.names: list[str] = list(columns["matched_name"])
+        self.weak: list[bool] = [(v, n) in weak_names for v, n in zip(self.version, self.names)]
+        self.is_primary: list[bool] = [t == "primary" for t in columns["alias_type"]]
+        self._tokens: list = list(zip(index.tokens, index.weights))
+        self._entity_type: list[str] = list(index.entity_type)
+        self._spellings: dict[int, tuple] = {}
+        self._name_words: dict[int, int] = {}
         self.rows_of: dict[str, list[int]] = defaultdict(list)
-        self.version: list[str] = []
-        self.names: list[str] = []
-        self.weak: list[bool] = []
-        self.is_primary: list[bool] = []
-        self.spellings: list[tuple] = []
-        self.name_words: list[int] = []
-        for row, record in enumerate(index.record):
-            self._append(record["designation_version_id"], record["matched_name"], record["alias_type"],
-                         index.tokens[row], index.weights[row], index.entity_type[row], weak_names)
+        for row, version in enumerate(self.version):
+            self.rows_of[version].append(row)
 
     def add_names(self, rows, weak_names: set[tuple[str, str]]) -> None:
         """Append names not in the index: `rows` of (designation_version_id, name, alias_type, entity_type)."""
         for version, name, alias_type, entity_type in rows:
-            tokens, weights = self.index.query_tokens(name, entity_type)
-            self._append(version, name, alias_type, tokens, weights, entity_type, weak_names)
+            self.rows_of[version].append(len(self.names))
+            self.version.append(version)
+            self.names.append(name)
+            self.weak.append((version, name) in weak_names)
+            self.is_primary.append(alias_type == "primary")
+            self._tokens.append(self.index.query_tokens(name, entity_type))
+            self._entity_type.append(entity_type)
 
-    def _append(self, version: str, name: str, alias_type: str, tokens, weights, entity_type: str,
-                weak_names: set[tuple[str, str]]) -> None:
-        row = len(self.names)
-        self.rows_of[version].append(row)
-        self.version.append(version)
-        self.names.append(name)
-        self.weak.append((version, name) in weak_names)
-        self.is_primary.append(alias_type == "primary")
-        self.name_words.append(sum(t.kind == NAME for t in tokens))
-        # A name with an aside in brackets ("ATOMIC ENERGY ORGANISATION OF IRAN (AEOI)") is also read
-        # without it: lists add acronyms and former names that way, and an acronym no other name has
-        # would weigh as the rarest word of the name.
-        spellings = [(tokens, weights)]
-        if "(" in name:
-            bare = re.sub(r"\s*\([^)]*\)?", " ", name).strip()
-            if bare and bare != name:
-                variant = self.index.query_tokens(bare, entity_type)
-                if variant[0] and variant[0] != tokens:
-                    spellings.append(variant)
-        self.spellings.append(tuple(spellings))
+    def spellings(self, row: int) -> tuple:
+        """(tokens, weights) of the name, and of the name without an aside in brackets when it has one
+        ("ATOMIC ENERGY ORGANISATION OF IRAN (AEOI)"): lists add acronyms and former names that way, and an
+        acronym no other name has would weigh as the rarest word of the name."""
+        found = self._spellings.get(row)
+        if found is None:
+            tokens, weights = self._tokens[row]
+            name = self.names[row]
+            found = [(tokens, weights)]
+            if "(" in name:
+                bare = re.sub(r"\s*\([^)]*\)?", " ", name).strip()
+                if bare and bare != name:
+                    variant = self.index.query_tokens(bare, self._entity_type[row])
+                    if variant[0] and variant[0] != tokens:
+                        found.append(variant)
+            found = self._spellings[row] = tuple(found)
+        return found
+
+    def name_words(self, row: int) -> int:
+        words = self._name_words.get(row)
+        if words is None:
+            words = self._name_words[row] = sum(t.kind == NAME for t in self._tokens[row][0])
+        return words
 
     def name(self, row: int) -> str:
         return self.names[row]
@@ -116,15 +127,16 @@ class NameRows:
         screened against a listed name, where the listed name may be the longer: the name with fewer
         words is the query (both ways when they are as long, the better kept), so that an alias that
         is a whole sentence never scores as a query."""
-        if self.name_words[i] == self.name_words[j]:
+        words_i, words_j = self.name_words(i), self.name_words(j)
+        if words_i == words_j:
             directions = ((i, j), (j, i))
         else:
-            directions = ((i, j),) if self.name_words[i] < self.name_words[j] else ((j, i),)
+            directions = ((i, j),) if words_i < words_j else ((j, i),)
         best, words = 0.0, 0
         scale = self.index.default_weight
         for q, c in directions:
-            for q_tokens, q_weights in self.spellings[q]:
-                for c_tokens, c_weights in self.spellings[c]:
+            for q_tokens, q_weights in self.spellings(q):
+                for c_tokens, c_weights in self.spellings(c):
                     result = compare(q_tokens, c_tokens, q_weights, c_weights, cache=cache, scale=scale)
                     if result.score > best:
                         best, words = result.score, int(result.features[4]) if result.features else 0
@@ -162,25 +174,38 @@ def ordered(a: Key, b: Key) -> tuple[Key, Key]:
 
 
 def name_pairs(entries: dict[Key, Entry], names: NameRows, query: Iterable[Key],
-               floor: float = CANDIDATE_FLOOR) -> set[tuple[Key, Key]]:
+               floor: float = CANDIDATE_FLOOR, *, one_way: bool = False) -> set[tuple[Key, Key]]:
     """Pairs found by screening each name of the `query` entries against the index's names of the other
-    lists (rows of versions that are no entry's latest are left out)."""
+    lists (rows of versions that are no entry's latest are left out). `one_way` (every entry is a
+    query): an entry is screened only against the lists larger than its own, so that each pair of lists
+    is screened once, from the side of the smaller (the US list, two thirds of all entries, is then
+    screened against nothing but is found from every other list)."""
     index = names.index
+    index.prepare(())  # many queries: shortlists ranked with numpy
     key_of_version = {entry.version_id: key for key, entry in entries.items()}
-    row_list = [(r["authority"], r["list_name"]) for r in index.record]
+    row_list = list(zip(index.record.columns["authority"], index.record.columns["list_name"]))
     live = [names.version[row] in key_of_version for row in range(len(index))]
-    masks: dict[tuple[str, str], bytearray] = {}
+    sizes: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in entries.values():
+        sizes[entry.list_key] += 1
+    rank = {lk: i for i, lk in enumerate(sorted(sizes, key=lambda lk: (sizes[lk], lk)))}
+    masks: dict[tuple[str, str], bytearray | None] = {}
     pairs = set()
     cache: dict = {}  # token pairs compared: many recur across names
     for key in query:
         entry = entries[key]
-        mask = masks.get(entry.list_key)
-        if mask is None:
-            mask = masks[entry.list_key] = bytearray(ok and lk != entry.list_key for lk, ok in zip(row_list, live))
+        if entry.list_key not in masks:
+            own = rank[entry.list_key]
+            mask = bytearray(ok and lk != entry.list_key and (not one_way or rank.get(lk, -1) > own)
+                             for lk, ok in zip(row_list, live))
+            masks[entry.list_key] = mask if any(mask) else None
+        mask = masks[entry.list_key]
+        if mask is None:  # no other list to screen against
+            continue
         if len(cache) > CACHE_SIZE:
             cache.clear()
         for row in names.rows_of.get(entry.version_id, ()):
-            spelling_tokens, spelling_weights = names.spellings[row][0]
+            spelling_tokens, spelling_weights = names.spellings(row)[0]
             for other in index.shortlist(spelling_tokens, spelling_weights, mask):
                 other = int(other)
                 if names.score(row, other, cache)[0] >= floor:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from sanctrack.entities.cluster import LinkToCluster, cluster
 from sanctrack.entities.evidence import Entry, Key
@@ -38,8 +38,8 @@ def propose(entries: dict[Key, Entry], names: NameRows, query: Iterable[Key] | N
     """Pairs worth examining: entries sharing an identifier, and names that meet across lists (for the
     `query` entries only, when given: the entries that changed)."""
     query = list(entries) if query is None else [k for k in query if k in entries]
-    among = None if len(query) == len(entries) else set(query)
-    return identifier_pairs(entries, among) | name_pairs(entries, names, query)
+    every = len(query) == len(entries)
+    return identifier_pairs(entries, None if every else set(query)) | name_pairs(entries, names, query, one_way=every)
 
 
 def examine(entries: dict[Key, Entry], names: NameRows, pairs: Iterable[tuple[Key, Key]]) -> list[PairEvidence]:
@@ -80,7 +80,7 @@ def assign(entries: dict[Key, Entry], links: list[PairLink]) -> tuple[dict[Key, 
 
 def evidence_record(evidence: PairEvidence) -> dict:
     """The evidence as plain values (stored as JSON beside the link)."""
-    record = asdict(evidence)
+    record = {f.name: getattr(evidence, f.name) for f in fields(evidence)}  # asdict's deep copies cost seconds
     record["a"], record["b"] = list(evidence.a), list(evidence.b)
     record["shared_identifiers"] = [list(i) for i in evidence.shared_identifiers]
     return record
