@@ -852,6 +852,7 @@ def train(gold_dirs: tuple[Path, ...], list_files: tuple[Path, ...], lists_db: P
     click.echo(json.dumps(stats, indent=2))
     click.echo(f"model: {(out_file or MODEL_PATH).resolve()}")
 
+
 @main.group(epilog=_examples("sanctrack entities divergence", "sanctrack entities show UK:RUS2387",
                              "sanctrack entities review"))
 def entities() -> None:
