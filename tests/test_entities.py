@@ -312,3 +312,48 @@ def test_the_report_shows_the_divergence_matrices_and_the_latency(db: Path) -> N
                     "Days from a linked news mention to the listing (medians)"):
         assert f"<h3>{caption}</h3>" in page
     assert "<th>not by US</th>" in page
+
+
+def test_the_ftm_export_gives_one_entity_per_cluster_with_a_sanction_per_designation(db: Path, tmp_path: Path) -> None:
+    import json
+
+    from sanctrack.warehouse.ftm import FILE_NAME, entity_id, export_ftm
+
+    def exported(out: Path) -> dict[str, dict]:
+        con = connect(db, read_only=True)
+        try:
+            export_ftm(con, out)
+        finally:
+            con.close()
+        return {e["id"]: e for e in map(json.loads, (out / FILE_NAME).read_text(encoding="utf-8").splitlines())}
+
+    entities = exported(tmp_path / "a")
+    cluster = entity_id("entity", entity_of(db, "UK", "DPR0100"))
+    assert entities[cluster]["schema"] == "Vessel"
+    assert entity_id("designation", "UK", "UK Sanctions List", "DPR0100") not in entities
+    holders = sorted(e["properties"]["authority"][0] for e in entities.values()
+                     if e["schema"] == "Sanction" and e["properties"]["entity"] == [cluster])
+    assert holders == ["UK: UK Sanctions List", "US: OFAC SDN List"]
+    assert entity_id("designation", "UK", "UK Sanctions List", "RUS2389") in entities  # on one list: its own id
+    assert exported(tmp_path / "b") == entities
+
+
+def test_an_incremental_recomputation_writes_what_a_full_one_would(tmp_path: Path) -> None:
+    """The lists loaded in two runs (the second adds lists and amends the UK's): the entities and the
+    decisions after the incremental step are those a full recomputation gives (name scores may differ a
+    little: a word's weight is its rarity in the index as it stood when the pair was compared)."""
+    db = tmp_path / "w.duckdb"
+    assert run_lists([str(p) for p in LISTS[:3]], db)["status"] == "succeeded"
+    assert run_lists([str(p) for p in LISTS[3:]] + [str(FIXTURES / "uk_fcdo_5.xml")], db)["status"] == "succeeded"
+    sql = {"entity_links": "select link_id, decision, rule from entity_links order by all",
+           "entity_members": "select * from entity_members order by all",
+           "entities": "select * from entities order by all"}
+    incremental = {table: query(db, q) for table, q in sql.items()}
+    con = connect(db)
+    try:
+        with transaction(con):
+            counts = recompute_entities(con, db, full=True)
+    finally:
+        con.close()
+    assert counts.cold and incremental["entity_links"]
+    assert {table: query(db, q) for table, q in sql.items()} == incremental

@@ -221,7 +221,7 @@ def test_shorten_cuts_at_word_boundaries(text: str, limit: int, expected: str) -
 
 def test_the_page_needs_no_network_and_runs_no_script(page: str) -> None:
     parsed = parse(page)
-    assert set(parsed.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "section", "div",
+    assert set(parsed.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "section", "div",
                                 "b", "span", "mark", "details", "summary", "table", "colgroup", "col", "thead",
                                 "tbody", "tr", "th", "td", "svg", "g", "rect", "line", "text"}
     names = {name for name, _ in parsed.attributes}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,11 +22,12 @@ from sanctrack.entities.evidence import (
     IMO, OFAC_ID, UN_REFERENCE, DateSpan, Entry, Key, country_codes, date_span, identifier_families, identifier_numbers,
     types_compatible,
 )
+from sanctrack.entities.cluster import LinkToCluster, cluster
 from sanctrack.entities.link import CANDIDATE_FLOOR, WEAK_QUALITIES, NameRows, PairEvidence, ordered
 from sanctrack.entities.resolve import (
-    LINKER_VERSION, PairLink, assign, decide_all, evidence_from_record, evidence_record, examine, propose,
+    LINKER_VERSION, REFUSED_RULE, PairLink, assign, decide_all, evidence_from_record, evidence_record, examine, propose,
 )
-from sanctrack.entities.rules import CANDIDATE, LINKED
+from sanctrack.entities.rules import CANDIDATE, LINKED, Decision
 from sanctrack.matching import MATCHER_VERSION
 from sanctrack.matching.index import NameIndex, name_rows
 from sanctrack.matching.persist import load_index, matcher_fingerprint, save_index
@@ -202,16 +203,16 @@ def recompute_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | Non
     time). Returns None when nothing changed.
     """
     entries = read_entries(con)
-    previous = {(a, n, i): (v, listed) for a, n, i, v, listed in con.execute(
-        "select authority, list_name, list_id, designation_version_id, is_listed from entity_members").fetchall()}
+    previous = {(a, n, i): (ident, v, listed) for a, n, i, ident, v, listed in con.execute(
+        "select authority, list_name, list_id, entity_id, designation_version_id, is_listed from entity_members"
+    ).fetchall()}
     cold = full or not previous or entities_outdated(con)
-    changed = set(entries) if cold else {k for k, e in entries.items() if previous.get(k, (None,))[0] != e.version_id}
+    changed = set(entries) if cold else {k for k, e in entries.items() if previous.get(k, (0, None))[1] != e.version_id}
     gone = set(previous) - set(entries)
-    delisted = {k for k, e in entries.items() if k in previous and previous[k][1] != (e.removed_on is None)}
+    delisted = {k for k, e in entries.items() if k in previous and previous[k][2] != (e.removed_on is None)}
     if not cold and not changed and not gone and not delisted:
         return None
     reviews = read_reviews(con)
-    kept: list[PairEvidence] = []
     pairs: set[tuple[Key, Key]] = set()
     index_state = "none"
     if changed and len({e.list_key for e in entries.values()}) > 1:  # one list alone has no pairs
@@ -221,23 +222,82 @@ def recompute_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | Non
         fresh = examine(entries, names, pairs)
     else:
         fresh = []
-    if not cold:
-        touched = changed | gone
-        kept = [evidence_from_record(json.loads(text)) for a1, a2, a3, b1, b2, b3, text in con.execute(
-            "select authority_a, list_name_a, list_id_a, authority_b, list_name_b, list_id_b, evidence "
-            "from entity_links").fetchall() if (a1, a2, a3) not in touched and (b1, b2, b3) not in touched]
-    links = decide_all(fresh + kept, reviews)
-    entity_of, links = assign(entries, links)
-    write_entities(con, entries, entity_of, links)
+    if cold:
+        links = decide_all(fresh, reviews)
+        entity_of, links = assign(entries, links)
+        write_entities(con, entries, entity_of, links)
+        decisions = Counter(l.decision.decision for l in links)
+    else:
+        entity_of, decisions = _recluster_changes(con, entries, previous, changed | gone, fresh, reviews)
     counts = EntityCounts(
         entries=len(entries), entries_relinked=len(changed), pairs_compared=len(fresh),
-        links=sum(1 for l in links if l.decision.decision == LINKED),
-        candidates=sum(1 for l in links if l.decision.decision == CANDIDATE),
-        entities=len(set(entity_of.values())),
+        links=decisions[LINKED], candidates=decisions[CANDIDATE], entities=len(set(entity_of.values())),
         multi_list_entities=_multi_list(entries, entity_of), index=index_state, cold=cold,
     )
     log.info("event=entities_recomputed %s", counts.as_dict())
     return counts
+
+
+def _recluster_changes(con: duckdb.DuckDBPyConnection, entries: dict[Key, Entry],
+                       previous: dict[Key, tuple[str, str, bool]], touched: set[Key], fresh: list[PairEvidence],
+                       reviews: dict[tuple[Key, Key], str]) -> tuple[dict[Key, str], Counter]:
+    """The incremental path: the stored links of untouched entries keep their decisions (read from their
+    columns; only the links the clustering had refused are decided again from their evidence, as the
+    clash may be gone), the fresh pairs are decided, everything is clustered again, and only the rows that
+    differ are written."""
+    stored = con.execute(
+        "select link_id, authority_a, list_name_a, list_id_a, authority_b, list_name_b, list_id_b, decision, rule, "
+        "score, primary_name_score, evidence from entity_links").fetchall()
+    kept: list[LinkToCluster] = []
+    kept_decisions: Counter = Counter()
+    redecide: list[PairEvidence] = []
+    removed: list[str] = []
+    for link, a1, a2, a3, b1, b2, b3, decision, rule, score, primary, evidence in stored:
+        a, b = (a1, a2, a3), (b1, b2, b3)
+        if a in touched or b in touched:
+            removed.append(link)
+        elif rule == REFUSED_RULE:  # perhaps no longer refused
+            removed.append(link)
+            redecide.append(evidence_from_record(json.loads(evidence)))
+        else:
+            kept_decisions[decision] += 1
+            if decision == LINKED:
+                kept.append(LinkToCluster(a, b, rule, score, primary))
+    links = decide_all(fresh + redecide, reviews)
+    linked = kept + [LinkToCluster(l.evidence.a, l.evidence.b, l.decision.rule, l.decision.score,
+                                   l.evidence.primary_name_score) for l in links if l.decision.decision == LINKED]
+    entity_of, refused = cluster(entries, linked)
+    links = [PairLink(l.evidence, Decision(CANDIDATE, REFUSED_RULE, l.decision.score)) if l.pair in refused else l
+             for l in links]
+    newly_refused = [link_id(*l.pair) for l in kept if (l.a, l.b) in refused]
+    decisions = kept_decisions + Counter(l.decision.decision for l in links)
+    decisions[LINKED] -= len(newly_refused)
+    decisions[CANDIDATE] += len(newly_refused)
+    _delete_where(con, "entity_links", "link_id", removed)
+    _insert(con, "entity_links", _links_frame(links))
+    if newly_refused:
+        con.register("refused_links", pd.DataFrame({"link_id": newly_refused}))
+        try:
+            con.execute(f"update entity_links set decision = 'candidate', rule = '{REFUSED_RULE}' "
+                        "where link_id in (select link_id from refused_links)").fetchall()
+        finally:
+            con.unregister("refused_links")
+    # Members whose entity, version or listing changed, and the entities they leave or join.
+    moved = [k for k, e in entries.items()
+             if previous.get(k) != (entity_of[k], e.version_id, e.removed_on is None)]
+    gone = [k for k in previous if k not in entries]
+    dirty = {previous[k][0] for k in moved + gone if k in previous} | {entity_of[k] for k in moved}
+    if moved or gone:
+        con.register("moved_members", pd.DataFrame(moved + gone, columns=["authority", "list_name", "list_id"]))
+        try:
+            con.execute("delete from entity_members as m using moved_members as x where m.authority = x.authority "
+                        "and m.list_name = x.list_name and m.list_id = x.list_id").fetchall()
+        finally:
+            con.unregister("moved_members")
+    _insert(con, "entity_members", _members_frame(entries, entity_of, moved))
+    _delete_where(con, "entities", "entity_id", sorted(dirty))
+    _insert_entities(con, _described(entries, entity_of, dirty))
+    return entity_of, decisions
 
 
 def recluster_entities(con: duckdb.DuckDBPyConnection) -> EntityCounts:
@@ -356,6 +416,14 @@ def read_reviews(con: duckdb.DuckDBPyConnection) -> dict[tuple[Key, Key], str]:
 def write_entities(con: duckdb.DuckDBPyConnection, entries: dict[Key, Entry], entity_of: dict[Key, str],
                    links: list[PairLink]) -> None:
     """Replace the rows of entity_links, entity_members and entities (a few tens of thousands: cheap)."""
+    for table in ("entity_links", "entity_members", "entities"):
+        con.execute(f"delete from {table}").fetchall()
+    _insert(con, "entity_links", _links_frame(links))
+    _insert(con, "entity_members", _members_frame(entries, entity_of, sorted(entries)))
+    _insert_entities(con, _described(entries, entity_of, None))
+
+
+def _links_frame(links: list[PairLink]) -> pd.DataFrame:
     rows = []
     for link in sorted(links, key=lambda l: l.pair):
         e, d = link.evidence, link.decision
@@ -364,24 +432,34 @@ def write_entities(con: duckdb.DuckDBPyConnection, entries: dict[Key, Entry], en
                      "; ".join(f"{f}:{n}" for f, n in e.shared_identifiers) or None, e.birth_dates, e.countries,
                      json.dumps(evidence_record(e), sort_keys=True, ensure_ascii=False), LINKER_VERSION,
                      MATCHER_VERSION))
-    links_frame = pd.DataFrame(rows, columns=LINK_COLUMNS)
-    members = pd.DataFrame(
-        [(*key, entity_of[key], entries[key].version_id, entries[key].removed_on is None) for key in sorted(entries)],
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def _members_frame(entries: dict[Key, Entry], entity_of: dict[Key, str], keys: list[Key]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(*key, entity_of[key], entries[key].version_id, entries[key].removed_on is None) for key in keys],
         columns=["authority", "list_name", "list_id", "entity_id", "designation_version_id", "is_listed"])
+
+
+def _described(entries: dict[Key, Entry], entity_of: dict[Key, str], ids: set[str] | None) -> pd.DataFrame:
+    """Type, caption and countries of the entities (of `ids` only, when given)."""
     groups: dict[str, list[Key]] = defaultdict(list)
     for key, ident in entity_of.items():
-        groups[ident].append(key)
+        if ids is None or ident in ids:
+            groups[ident].append(key)
     described = []
     for ident, keys in sorted(groups.items()):
         anchor = min(keys, key=lambda k: (entries[k].first_listed, k))
         kind = min((entries[k].entity_type for k in keys), key=lambda t: TYPE_PRECEDENCE.get(t, 9))
         countries = sorted({c for k in keys for c in entries[k].countries})
         described.append((ident, kind, entries[anchor].primary_name, "; ".join(countries) or None))
-    described = pd.DataFrame(described, columns=["entity_id", "entity_type", "caption", "countries"])
-    for table, frame in (("entity_links", links_frame), ("entity_members", members)):
-        con.execute(f"delete from {table}").fetchall()
-        _insert(con, table, frame)
-    con.execute("delete from entities").fetchall()
+    return pd.DataFrame(described, columns=["entity_id", "entity_type", "caption", "countries"])
+
+
+def _insert_entities(con: duckdb.DuckDBPyConnection, described: pd.DataFrame) -> None:
+    """Insert the entities described, with their counts from their members (entity_members, written first)."""
+    if described.empty:
+        return
     con.register("described_entities", described)
     try:
         con.execute(
@@ -405,6 +483,16 @@ def write_entities(con: duckdb.DuckDBPyConnection, entries: dict[Key, Entry], en
         ).fetchall()
     finally:
         con.unregister("described_entities")
+
+
+def _delete_where(con: duckdb.DuckDBPyConnection, table: str, column: str, values: list[str]) -> None:
+    if not values:
+        return
+    con.register("doomed", pd.DataFrame({column: values}))
+    try:
+        con.execute(f"delete from {table} where {column} in (select {column} from doomed)").fetchall()
+    finally:
+        con.unregister("doomed")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -341,6 +341,53 @@ def news_entities(con: duckdb.DuckDBPyConnection) -> list[EntityProxy]:
     return entities
 
 
+def by_entity(con: duckdb.DuckDBPyConnection, entities: list[EntityProxy], unmapped: Unmapped) -> list[EntityProxy]:
+    """One entity per entity across lists (docs/entities.md), as OpenSanctions publishes: the targets of the
+    current designations of one entity merged into one, with id `sanctrack-entity-` and a hash of the entity
+    id (stable: it is that of the entity's first listed entry), and each designation's Sanction, identity
+    documents and the news mentions resolved to it pointing to it. A designation alone in its entity keeps
+    its own id. A value the merged schema has no property for (an organisation's registration number on the
+    vessel a list typed as an organisation) is kept in notes and counted."""
+    if "entity_members" not in table_names(con):
+        return entities
+    cluster_of = {entity_id("designation", a, n, i): (ident, kind) for a, n, i, ident, kind in con.execute(
+        "select m.authority, m.list_name, m.list_id, m.entity_id, e.entity_type from entity_members as m "
+        "inner join entities as e using (entity_id)").fetchall()}
+    groups: dict[str, list[EntityProxy]] = defaultdict(list)
+    for entity in entities:
+        if entity.id in cluster_of:
+            groups[cluster_of[entity.id][0]].append(entity)
+    new_id: dict[str, str] = {}
+    merged: dict[str, EntityProxy] = {}
+    for ident, targets in groups.items():
+        if len(targets) < 2:
+            continue
+        kind = cluster_of[targets[0].id][1]
+        entity = model.make_entity(DESIGNATION_SCHEMA[kind])
+        entity.id = entity_id("entity", ident)
+        for target in sorted(targets, key=lambda t: t.id):
+            for prop, value in target.itervalues():
+                if entity.schema.get(prop.name) is not None:
+                    entity.add(prop.name, value, cleaned=True)
+                else:
+                    unmapped.keep(entity, prop.label, value, "entities", "property")
+            new_id[target.id] = entity.id
+        merged[entity.id] = entity
+    if not new_id:
+        return entities
+    out: list[EntityProxy] = []
+    for entity in entities:
+        if entity.id in new_id:
+            if (whole := merged.pop(new_id[entity.id], None)) is not None:
+                out.append(whole)  # in place of its first member
+            continue
+        for prop in entity.schema.properties.values():
+            if prop.type == registry.entity and any(v in new_id for v in entity.get(prop)):
+                entity.set(prop, [new_id.get(v, v) for v in entity.get(prop)])
+        out.append(entity)
+    return out
+
+
 @dataclass
 class FtmExport:
     """What an export wrote: entities per schema, and the values kept in notes (no FtM property for them)."""
@@ -359,6 +406,7 @@ def export_ftm(con: duckdb.DuckDBPyConnection, out_dir: Path, force: bool = Fals
     if "designations" in table_names(con):
         entities += designation_entities(con, unmapped)
     entities += news_entities(con)
+    entities = by_entity(con, entities, unmapped)
     exported = {e.id for e in entities}
     for entity in entities:  # a mention resolved to a designation no longer current would dangle
         if entity.schema.name == "Mention" and not set(entity.get("resolved")) <= exported:
