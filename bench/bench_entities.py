@@ -33,6 +33,11 @@ UPDATE = ["uk-fcdo-derived/UK-Sanctions-List_derived_2026-08-22.csv",
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM): unlike getrusage's ru_maxrss, which a child started by
+    fork and exec inherits from its parent, it belongs to this process alone."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -57,7 +62,7 @@ def phase(kind: str, db: Path, lists_dir: Path) -> dict:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     con.close()
     return {"seconds": seconds, "cpu": cpu, "peak_rss_mb": peak_rss_mb(), "rss_before_mb": rss_before,
-            "counts": counts.as_dict() if counts else None}
+            "counts": counts.as_dict() if counts else None}  # rss_before: after the update's load, if any
 
 
 def measure(kind: str, base: Path, work_dir: Path, lists_dir: Path) -> dict:
