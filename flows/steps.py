@@ -27,7 +27,7 @@ from sanctrack.news import Extraction, ValidatedBatch, extract_batch, validate_b
 from sanctrack.progress import progress_bar
 from sanctrack.settings import load_settings
 from sanctrack.warehouse.db import WarehouseBusy, opened, transaction, within_memory_budget
-from sanctrack.warehouse.entities import entities_outdated, recompute_entities
+from sanctrack.warehouse.entities import entities_outdated, prepare_entities
 from sanctrack.warehouse.links import links_outdated, prepare_links, write_prepared_links
 from sanctrack.warehouse.lists import (
     DEFAULT_MAX_SHRINK, ListIntegrityError, ListLoadRefused, load_list, loaded_version,
@@ -239,16 +239,19 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
             # The lists (or the matcher) changed: every link again, computed before the write.
             relink = bool(run.counts.get("lists_loaded")) or links_outdated(con)
             prepared = prepare_links(con, db_path) if relink else None
+        with run.timed("entities"), opened(db_path, read_only=True, wait=wait) as con:
+            # Entities across lists: only what changed is compared again (seconds); the first time, or after a
+            # new linker or matcher version, everything (about half a minute for every shipped list).
+            regroup = bool(run.counts.get("lists_loaded")) or entities_outdated(con)
+            entities = prepare_entities(con, db_path) if regroup else None
         with writing(db_path, run, wait=wait) as con, transaction(con):
             with run.timed("link"):
                 if (written := write_prepared_links(con, prepared)) is not None:
                     run.counts["mention_links"] = written
-            # Entities across lists: only what changed is compared again (seconds); the first time, or after a
-            # new linker or matcher version, everything (about a minute for every shipped list).
-            with run.timed("entities"):
-                if run.counts.get("lists_loaded") or entities_outdated(con):
-                    if (entities := recompute_entities(con, db_path)) is not None:
-                        run.counts.update(entities_relinked=entities.entries_relinked, entities=entities.entities)
+            if entities is not None:
+                with run.timed("entities"):
+                    entities.write(con)
+                run.counts.update(entities_relinked=entities.counts.entries_relinked, entities=entities.counts.entities)
             record_run(con, run)
     except Exception as exc:
         record_failure(db_path, run, exc, wait=wait)

@@ -10,6 +10,7 @@ import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -191,9 +192,29 @@ def entities_outdated(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(other)
 
 
+@dataclass
+class PreparedEntities:
+    """A recomputation worked out with the warehouse open for reading: what it did, and its writes."""
+
+    counts: EntityCounts
+    write: Callable[[duckdb.DuckDBPyConnection], None]
+
+
 def recompute_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | None = None, *,
                        full: bool = False) -> EntityCounts | None:
-    """Bring the entity tables up to date with the lists, in the caller's transaction.
+    """Bring the entity tables up to date with the lists, in the caller's transaction (prepare_entities,
+    then its writes). Returns None when nothing changed."""
+    prepared = prepare_entities(con, db_path, full=full)
+    if prepared is None:
+        return None
+    prepared.write(con)
+    return prepared.counts
+
+
+def prepare_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | None = None, *,
+                     full: bool = False) -> PreparedEntities | None:
+    """Work out the entity tables from the lists, reading only (a lists run does this before it takes the
+    warehouse for writing, so that readers wait only for the writes).
 
     Only the entries whose latest version changed since the last computation (added, amended, removed)
     are compared again, against every other list; the pairs of unchanged entries keep their evidence.
@@ -225,22 +246,25 @@ def recompute_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | Non
     if cold:
         links = decide_all(fresh, reviews)
         entity_of, links = assign(entries, links)
-        write_entities(con, entries, entity_of, links)
         decisions = Counter(l.decision.decision for l in links)
+
+        def write(writer: duckdb.DuckDBPyConnection) -> None:
+            write_entities(writer, entries, entity_of, links)
     else:
-        entity_of, decisions = _recluster_changes(con, entries, previous, changed | gone, fresh, reviews)
+        entity_of, decisions, write = _recluster_changes(con, entries, previous, changed | gone, fresh, reviews)
     counts = EntityCounts(
         entries=len(entries), entries_relinked=len(changed), pairs_compared=len(fresh),
         links=decisions[LINKED], candidates=decisions[CANDIDATE], entities=len(set(entity_of.values())),
         multi_list_entities=_multi_list(entries, entity_of), index=index_state, cold=cold,
     )
     log.info("event=entities_recomputed %s", counts.as_dict())
-    return counts
+    return PreparedEntities(counts, write)
 
 
 def _recluster_changes(con: duckdb.DuckDBPyConnection, entries: dict[Key, Entry],
                        previous: dict[Key, tuple[str, str, bool]], touched: set[Key], fresh: list[PairEvidence],
-                       reviews: dict[tuple[Key, Key], str]) -> tuple[dict[Key, str], Counter]:
+                       reviews: dict[tuple[Key, Key], str]
+                       ) -> tuple[dict[Key, str], Counter, Callable[[duckdb.DuckDBPyConnection], None]]:
     """The incremental path: the stored links of untouched entries keep their decisions (read from their
     columns; only the links the clustering had refused are decided again from their evidence, as the
     clash may be gone), the fresh pairs are decided, everything is clustered again, and only the rows that
@@ -273,31 +297,35 @@ def _recluster_changes(con: duckdb.DuckDBPyConnection, entries: dict[Key, Entry]
     decisions = kept_decisions + Counter(l.decision.decision for l in links)
     decisions[LINKED] -= len(newly_refused)
     decisions[CANDIDATE] += len(newly_refused)
-    _delete_where(con, "entity_links", "link_id", removed)
-    _insert(con, "entity_links", _links_frame(links))
-    if newly_refused:
-        con.register("refused_links", pd.DataFrame({"link_id": newly_refused}))
-        try:
-            con.execute(f"update entity_links set decision = 'candidate', rule = '{REFUSED_RULE}' "
-                        "where link_id in (select link_id from refused_links)").fetchall()
-        finally:
-            con.unregister("refused_links")
     # Members whose entity, version or listing changed, and the entities they leave or join.
     moved = [k for k, e in entries.items()
              if previous.get(k) != (entity_of[k], e.version_id, e.removed_on is None)]
     gone = [k for k in previous if k not in entries]
     dirty = {previous[k][0] for k in moved + gone if k in previous} | {entity_of[k] for k in moved}
-    if moved or gone:
-        con.register("moved_members", pd.DataFrame(moved + gone, columns=["authority", "list_name", "list_id"]))
-        try:
-            con.execute("delete from entity_members as m using moved_members as x where m.authority = x.authority "
-                        "and m.list_name = x.list_name and m.list_id = x.list_id").fetchall()
-        finally:
-            con.unregister("moved_members")
-    _insert(con, "entity_members", _members_frame(entries, entity_of, moved))
-    _delete_where(con, "entities", "entity_id", sorted(dirty))
-    _insert_entities(con, _described(entries, entity_of, dirty))
-    return entity_of, decisions
+
+    def write(writer: duckdb.DuckDBPyConnection) -> None:
+        _delete_where(writer, "entity_links", "link_id", removed)
+        _insert(writer, "entity_links", _links_frame(links))
+        if newly_refused:
+            writer.register("refused_links", pd.DataFrame({"link_id": newly_refused}))
+            try:
+                writer.execute(f"update entity_links set decision = 'candidate', rule = '{REFUSED_RULE}' "
+                               "where link_id in (select link_id from refused_links)").fetchall()
+            finally:
+                writer.unregister("refused_links")
+        if moved or gone:
+            moved_keys = pd.DataFrame(moved + gone, columns=["authority", "list_name", "list_id"])
+            writer.register("moved_members", moved_keys)
+            try:
+                writer.execute("delete from entity_members as m using moved_members as x where m.authority = "
+                               "x.authority and m.list_name = x.list_name and m.list_id = x.list_id").fetchall()
+            finally:
+                writer.unregister("moved_members")
+        _insert(writer, "entity_members", _members_frame(entries, entity_of, moved))
+        _delete_where(writer, "entities", "entity_id", sorted(dirty))
+        _insert_entities(writer, _described(entries, entity_of, dirty))
+
+    return entity_of, decisions, write
 
 
 def recluster_entities(con: duckdb.DuckDBPyConnection) -> EntityCounts:
