@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate, chain
 
 from sanctrack.extract.lexicon import Lexicon
 
 # Tokens: initialisms (U.S., S.A., a.k.a.), numbers and ordinals, words with inner apostrophes and
-# hyphens, and single other characters.
-_TOKEN_RE = re.compile(
-    r"(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![\w]))?"
-    r"|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?(?![\w])"
-    r"|[^\W_](?:\w|[’'](?=\w)(?![sS](?!\w))|[-‐](?=\w))*"
+# hyphens, and single other characters. Each alternative opens with a character class, so the regex
+# engine rejects it on the first character; the white space before a token is matched with it, so
+# offsets are sums of lengths (tokenize).
+_L = r"[^\W\d_]"
+_TOKEN = (
+    rf"{_L}\.{_L}\.(?:{_L}\.)*(?:{_L}(?![\w]))?"
+    r"|\d\d*(?:[.,]\d+)*(?:st|nd|rd|th|s)?(?![\w])"
+    r"|[^\W_]\w*(?:(?:[’'](?=\w)(?![sS](?!\w))|[-‐](?=\w))\w*)*"
     r"|[’'][sS](?!\w)"
     r"|\S"
 )
+_SPACE_TOKEN_RE = re.compile(rf"(\s*)({_TOKEN})")
 _DOT_WORDS = frozenset(
     "co ltd inc corp dr mr mrs ms jr sr st gen lt col capt maj adm sgt prof hon rt no nos dept bros llc plc"
     " pte pty sa ag bv nv srl sro spa vs".split()
@@ -66,20 +71,24 @@ class Tokens:
 
 def tokenize(segment: str) -> Tokens:
     """Tokens of a segment; a dot stays on a known abbreviation or a single capital ("J.")."""
-    matches = list(_TOKEN_RE.finditer(segment))
-    texts = [m.group() for m in matches]
-    starts = [m.start() for m in matches]
-    ends = [m.end() for m in matches]
-    if "." in segment:
-        k = 1
-        while k < len(texts):
-            prev = texts[k - 1]
-            if texts[k] == "." and ends[k - 1] == starts[k] and k + 1 < len(texts) and (prev.lower() in _DOT_WORDS or len(prev) == 1 and prev.isupper()):
-                texts[k - 1] = prev + "."
-                ends[k - 1] = ends[k]
-                del texts[k], starts[k], ends[k]
-                continue
-            k += 1
+    # (space, token) pairs flattened: the running sum of their lengths gives every offset.
+    pieces = list(chain.from_iterable(_SPACE_TOKEN_RE.findall(segment)))
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    texts, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
+    if "." in texts:
+        k = texts.index(".")
+        while True:
+            if 0 < k < len(texts) - 1 and ends[k - 1] == starts[k]:
+                prev = texts[k - 1]
+                if prev.lower() in _DOT_WORDS or len(prev) == 1 and prev.isupper():
+                    texts[k - 1] = prev + "."
+                    ends[k - 1] = ends[k]
+                    del texts[k], starts[k], ends[k]
+                    k -= 1
+            try:
+                k = texts.index(".", k + 1)
+            except ValueError:
+                break
     return Tokens(texts, starts, ends)
 
 
