@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 
 from sanctrack.extract.lexicon import Lexicon
 
@@ -119,6 +119,56 @@ def _is_upper_word(tok: str) -> bool:
     return len(tok) >= 2 and tok.isupper()
 
 
+class WordFacts(dict):
+    """word -> a fact about it that depends on the word (and the lexicon) alone, computed on first use.
+
+    name_spans reads facts of every token; words repeat, so a dictionary probe replaces a function
+    call. Bounded: past LIMIT words, facts are computed and not kept.
+    """
+
+    __slots__ = ("fact",)
+    LIMIT = 200_000
+
+    def __init__(self, fact) -> None:
+        super().__init__()
+        self.fact = fact
+
+    def __missing__(self, word: str):
+        value = self.fact(word)
+        if len(self) < self.LIMIT:
+            self[word] = value
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class WordShapes:
+    """The facts name_spans reads per token, for one lexicon."""
+
+    cap: WordFacts  # a capitalised name word (_is_cap), not a field label ("DOB")
+    particle: WordFacts  # a lower-case name particle ("bin", "al-Nabi")
+    opens: WordFacts  # can open a name span: capitalised, a particle, a number or an opening quote
+
+
+_SHAPES: dict[int, tuple[Lexicon, WordShapes]] = {}
+
+
+def word_shapes(lex: Lexicon) -> WordShapes:
+    held = _SHAPES.get(id(lex))
+    if held is None or held[0] is not lex:
+
+        def cap(w: str) -> bool:
+            return _is_cap(w) and w not in _FIELD_LABELS
+
+        def particle(w: str) -> bool:
+            return (w in lex.particles or "-" in w and _is_particle_word(w, lex)) and not w[:1].isupper()
+
+        def opens(w: str) -> bool:
+            return w in _QUOTES_OPEN or _is_cap(w) or particle(w) or w[:1].isdigit()
+
+        held = _SHAPES[id(lex)] = (lex, WordShapes(WordFacts(cap), WordFacts(particle), WordFacts(opens)))
+    return held[1]
+
+
 @dataclass(slots=True)
 class NameSpan:
     """A candidate name inside a segment (token indexes [first, last], offsets relative to the segment)."""
@@ -178,15 +228,18 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
     t = toks.text
     n = len(t)
     spans: list[NameSpan] = []
-    cap = [_is_cap(w) and w not in _FIELD_LABELS for w in t]  # computed once per token, read many times below
+    shapes = word_shapes(lex)
+    cap = list(map(shapes.cap.__getitem__, t))  # read many times below
     if not _MONTHS.isdisjoint(t):
         for k, w in enumerate(t):
             if w in _MONTHS and (k > 0 and t[k - 1][:1].isdigit() or k + 1 < n and t[k + 1][:1].isdigit()):
                 cap[k] = False
-    particles = lex.particles
-    particle = [(w in particles or "-" in w and _is_particle_word(w, lex)) and not w[:1].isupper() for w in t]
-    i = 0
-    while i < n:
+    particle = list(map(shapes.particle.__getitem__, t))
+    resume = 0  # the token after the last span: a span starts only where the last one ended
+    # Only a token that can open a span is looked at (any other one is passed over).
+    for i in compress(range(n), map(shapes.opens.__getitem__, t)):
+        if i < resume:
+            continue
         tok = t[i]
         # A quoted name: "Troops of Radiological, Chemical and Biological Defence".
         if tok in _QUOTES_OPEN and i + 1 < n and cap[i + 1]:
@@ -194,10 +247,9 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
             if close is not None and close - i <= 32 and _mostly_capitalised(t[i + 1:close], lex):
                 span = NameSpan(i + 1, close - 1, toks.start[i + 1], toks.end[close - 1], quoted=True)
                 spans.append(span)
-                i = close + 1
+                resume = close + 1
                 continue
         if not (cap[i] or particle[i] and i + 1 < n and cap[i + 1] or tok[:1].isdigit() and _leading_number(t, i, lex)):
-            i += 1
             continue
         j = i
         surname_first = False
@@ -249,7 +301,7 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
                 if acr[:1].isupper() and len(acr) <= 12:
                     span.acronym = acr
             spans.append(span)
-        i = j + 1
+        resume = j + 1
     return spans
 
 
