@@ -265,7 +265,7 @@ def analyse_document(text: str, lex: Lexicon | None = None, known=None) -> DocAn
         ctx.continues = bool(continuation and _CONTINUATION_RE.match(seg_text))
         contexts[seg.index] = ctx
         # groups need a number or a quantity word; most segments have none
-        has_quantity = any(w[:1].isdigit() or w.lower() in _QUANTITY_WORDS for w in toks.text)
+        has_quantity = not _QUANTITY_WORDS.isdisjoint(ctx.low) or any(w[:1].isdigit() for w in toks.text)
         raw[seg.index] = (name_spans(seg_text, toks, lex), group_spans(seg_text, pattern, lex) if has_quantity else [])
 
     voices = _voices(contexts)

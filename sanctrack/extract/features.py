@@ -74,7 +74,7 @@ class SegmentContext:
 def segment_context(seg: Segment, text: str, toks: Tokens, cues: list[Cue], auths: list[AuthorityMention],
                     intro_cues: frozenset[str], continuation: int) -> SegmentContext:
     starts = toks.start
-    low = [t.lower() for t in toks.text]
+    low = list(map(str.lower, toks.text))
 
     def tok_range(s: int, e: int) -> tuple[int, int]:
         first = max(0, bisect_right(starts, s) - 1)
@@ -279,8 +279,8 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
         if ctx.continues:
             feats.append("seg:continues")
     clause_cues = {cls for cls, _, _ in ctx.cues_in_clause.get(ctx.clause[first], ())}
-    feats.extend(f"clause_has:{c}" for c in clause_cues)
-    feats.extend(f"seg_has:{c}" for c in ctx.cue_classes - clause_cues)
+    feats.extend(["clause_has:" + c for c in clause_cues])
+    feats.extend(["seg_has:" + c for c in ctx.cue_classes - clause_cues])
 
     # shape
     ntok = len(alpha)

@@ -53,9 +53,12 @@ class Segment:
     intro: int | None = None
 
 
+_TRAILING_JUNK = "".join(chr(c) for c in range(32)) + "\ufffd\x7f "  # control characters, replacement mark, space
+
+
 def _looks_like_heading(line: str) -> bool:
     """A short line without terminal punctuation whose words are mostly capitalised."""
-    stripped = line.strip().rstrip("".join(chr(c) for c in range(32)) + "\ufffd\x7f ")
+    stripped = line.strip().rstrip(_TRAILING_JUNK)
     if not stripped or len(stripped) > 160 or stripped[-1] in ".!?;,:\"”":
         return False
     if _INNER_END_RE.search(stripped):
