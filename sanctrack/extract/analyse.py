@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sanctrack.extract.anaphora import Anaphor, find_anaphors, referents
-from sanctrack.extract.candidates import GroupSpan, NameSpan, group_pattern, group_spans, name_spans, tokenize
+from sanctrack.extract.candidates import GroupSpan, NameSpan, group_pattern, group_spans, name_spans, tokenize, word_facts
 from sanctrack.extract.cues import AuthorityMention, find_authorities, find_cues
 from sanctrack.extract.features import (
     Relation,
@@ -394,21 +394,26 @@ def _worth_scoring(ctx: SegmentContext, span: NameSpan, lex: Lexicon) -> bool:
     words = [w for w in ctx.toks.text[span.first:span.last + 1] if w[:1].isalnum()]
     if not words or not any(w[:1].isalpha() for w in words):
         return False
-    joined = ctx.text[span.start:span.end]
-    if joined in lex.authority_alias or joined in lex.media or joined in lex.places or joined.title() in lex.places:
-        return False
-    if joined in lex.programmes or joined in lex.demonyms or len(words) > 1 and words[-1] in lex.place_heads:
-        return False  # "SDGT", "Global Anti-Corruption", "North Korean", "Horse Guards Road", "Bay Region"
-    if all(part in lex.demonyms or part.title() in lex.demonyms for part in joined.replace("-", " ").split()):
-        return False  # "Latvian", "Spanish-Venezuelan", "Iranians"
-    if _LIST_REF_RE.fullmatch(joined):
-        return False  # a list's own reference: "RUS2389", "BEL0167"
+    if word_facts(lex, _never_a_name)[ctx.text[span.start:span.end]] or len(words) > 1 and words[-1] in lex.place_heads:
+        return False  # "Horse Guards Road", "Bay Region"
     if span.title is None and words[0].rstrip(".") in lex.titles and (len(words) == 1 or ctx.toks.text[span.first + 1] in ("of", "for")):
         return False  # a title phrase with no name: "Minister for Karamoja Affairs", "Speaker of Parliament"
-    return not all(
-        w in lex.stopwords or w.rstrip(".") in lex.titles or w in lex.authority_alias or w.capitalize() in lex.stopwords and w.isupper()
-        for w in words
+    return not all(map(word_facts(lex, _filler_word).__getitem__, words))
+
+
+def _never_a_name(lex: Lexicon, joined: str) -> bool:
+    """A phrase that is never a name, whatever its context."""
+    return (
+        joined in lex.authority_alias or joined in lex.media or joined in lex.places or joined.title() in lex.places
+        or joined in lex.programmes or joined in lex.demonyms  # "SDGT", "Global Anti-Corruption", "North Korean"
+        or all(part in lex.demonyms or part.title() in lex.demonyms for part in joined.replace("-", " ").split())  # "Latvian", "Spanish-Venezuelan"
+        or _LIST_REF_RE.fullmatch(joined) is not None  # a list's own reference: "RUS2389", "BEL0167"
     )
+
+
+def _filler_word(lex: Lexicon, w: str) -> bool:
+    """A word that alone never makes a name: a stopword, a title, an authority's alias."""
+    return w in lex.stopwords or w.rstrip(".") in lex.titles or w in lex.authority_alias or w.capitalize() in lex.stopwords and w.isupper()
 
 
 _FIRST_PERSON = frozenset(("we", "We", "WE", "our", "Our"))

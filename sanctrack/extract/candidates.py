@@ -12,7 +12,9 @@ Whether a span is a target is decided later, from evidence (features.py), by a s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate, chain, compress
 
 from sanctrack.extract.lexicon import Lexicon
@@ -120,16 +122,16 @@ def _is_upper_word(tok: str) -> bool:
 
 
 class WordFacts(dict):
-    """word -> a fact about it that depends on the word (and the lexicon) alone, computed on first use.
+    """word (or phrase) -> a fact about it that depends on it and the lexicon alone, computed on first use.
 
-    name_spans reads facts of every token; words repeat, so a dictionary probe replaces a function
-    call. Bounded: past LIMIT words, facts are computed and not kept.
+    The hot loops read facts of every token or candidate; words repeat, so a dictionary probe
+    replaces a function call. Bounded: past LIMIT words, facts are computed and not kept.
     """
 
     __slots__ = ("fact",)
-    LIMIT = 200_000
+    LIMIT = 50_000
 
-    def __init__(self, fact) -> None:
+    def __init__(self, fact: Callable[[str], object]) -> None:
         super().__init__()
         self.fact = fact
 
@@ -140,33 +142,31 @@ class WordFacts(dict):
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class WordShapes:
-    """The facts name_spans reads per token, for one lexicon."""
-
-    cap: WordFacts  # a capitalised name word (_is_cap), not a field label ("DOB")
-    particle: WordFacts  # a lower-case name particle ("bin", "al-Nabi")
-    opens: WordFacts  # can open a name span: capitalised, a particle, a number or an opening quote
+_FACTS: dict[tuple[int, Callable], tuple[Lexicon, WordFacts]] = {}
 
 
-_SHAPES: dict[int, tuple[Lexicon, WordShapes]] = {}
-
-
-def word_shapes(lex: Lexicon) -> WordShapes:
-    held = _SHAPES.get(id(lex))
+def word_facts(lex: Lexicon, fact: Callable[[Lexicon, str], object]) -> WordFacts:
+    """The table of `fact(lex, word)` for one lexicon (`fact` a module-level function), made on first use."""
+    key = (id(lex), fact)
+    held = _FACTS.get(key)
     if held is None or held[0] is not lex:
-
-        def cap(w: str) -> bool:
-            return _is_cap(w) and w not in _FIELD_LABELS
-
-        def particle(w: str) -> bool:
-            return (w in lex.particles or "-" in w and _is_particle_word(w, lex)) and not w[:1].isupper()
-
-        def opens(w: str) -> bool:
-            return w in _QUOTES_OPEN or _is_cap(w) or particle(w) or w[:1].isdigit()
-
-        held = _SHAPES[id(lex)] = (lex, WordShapes(WordFacts(cap), WordFacts(particle), WordFacts(opens)))
+        held = _FACTS[key] = (lex, WordFacts(partial(fact, lex)))
     return held[1]
+
+
+def _cap_fact(lex: Lexicon, w: str) -> bool:
+    """A capitalised name word (_is_cap) that is not a field label ("DOB")."""
+    return _is_cap(w) and w not in _FIELD_LABELS
+
+
+def _particle_fact(lex: Lexicon, w: str) -> bool:
+    """A lower-case name particle ("bin", "al-Nabi")."""
+    return (w in lex.particles or "-" in w and _is_particle_word(w, lex)) and not w[:1].isupper()
+
+
+def _opens_fact(lex: Lexicon, w: str) -> bool:
+    """Can open a name span: capitalised, a particle, a number or an opening quote."""
+    return w in _QUOTES_OPEN or _is_cap(w) or _particle_fact(lex, w) or w[:1].isdigit()
 
 
 @dataclass(slots=True)
@@ -228,16 +228,15 @@ def name_spans(segment: str, toks: Tokens, lex: Lexicon) -> list[NameSpan]:
     t = toks.text
     n = len(t)
     spans: list[NameSpan] = []
-    shapes = word_shapes(lex)
-    cap = list(map(shapes.cap.__getitem__, t))  # read many times below
+    cap = list(map(word_facts(lex, _cap_fact).__getitem__, t))  # read many times below
     if not _MONTHS.isdisjoint(t):
         for k, w in enumerate(t):
             if w in _MONTHS and (k > 0 and t[k - 1][:1].isdigit() or k + 1 < n and t[k + 1][:1].isdigit()):
                 cap[k] = False
-    particle = list(map(shapes.particle.__getitem__, t))
+    particle = list(map(word_facts(lex, _particle_fact).__getitem__, t))
     resume = 0  # the token after the last span: a span starts only where the last one ended
     # Only a token that can open a span is looked at (any other one is passed over).
-    for i in compress(range(n), map(shapes.opens.__getitem__, t)):
+    for i in compress(range(n), map(word_facts(lex, _opens_fact).__getitem__, t)):
         if i < resume:
             continue
         tok = t[i]
