@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from sanctrack.extract.candidates import GroupSpan, NameSpan, Tokens, _is_upper_word, is_title_phrase
+from sanctrack.extract.candidates import GroupSpan, NameSpan, Tokens, _is_upper_word, is_title_phrase, word_facts
 from sanctrack.extract.cues import AuthorityMention, Cue
 from sanctrack.extract.lexicon import Lexicon
 from sanctrack.extract.syntax import TARGET_NOUNS, is_verb_like, left_governor, right_context
@@ -297,9 +297,9 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
     lw = words[-1].lower() if words else ""
     if _SURNAME_SUFFIX_RE.search(lw):
         feats.append("shape:surname_suffix")
-    if any(w.upper().replace(".", "").rstrip(",") in lex.legal_forms for w in words):
+    if any(map(word_facts(lex, _legal_form_word).__getitem__, words)):
         feats.append("shape:legal_form")
-    if any(w in lex.org_words or _is_upper_word(w) and w.rstrip(".,").capitalize() in lex.org_words for w in words):
+    if any(map(word_facts(lex, _org_word).__getitem__, words)):
         feats.append("shape:org_word")
     if ntok == 1:
         w = alpha[0] if alpha else words[0]
@@ -408,6 +408,16 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
     if _after_field_label(t, low, own_head):
         feats.append("entry_field")
     return feats, Relation(gov, gk, right, rk)
+
+
+def _legal_form_word(lex: Lexicon, w: str) -> bool:
+    """A legal form ("LLC", "S.A.", "Ltd,")."""
+    return w.upper().replace(".", "").rstrip(",") in lex.legal_forms
+
+
+def _org_word(lex: Lexicon, w: str) -> bool:
+    """A head noun of organisation names ("Bank", "PLANT")."""
+    return w in lex.org_words or _is_upper_word(w) and w.rstrip(".,").capitalize() in lex.org_words
 
 
 # Words that make a capitalised phrase a law, a list or a programme rather than a target.

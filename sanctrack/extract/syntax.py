@@ -51,6 +51,7 @@ def predicate_classes() -> dict[str, frozenset[str]]:
     return {w: frozenset(c) for w, c in out.items()}
 
 
+@lru_cache(maxsize=65536)  # a fact of the word alone, asked of the same words again and again
 def is_verb_like(word: str) -> bool:
     """A lower-case word that reads as a finite verb or participle (not a modifier to skip)."""
     if not word.isalpha() or not word.islower():
