@@ -41,8 +41,9 @@ class Binary:
         return _sigmoid(self.bias + sum(map(self.weights.get, features, repeat(0.0))))  # in order: the same sum
 
     def explain(self, features: list[str], top: int = 3) -> list[str]:
-        """The features that pushed the decision most, strongest first."""
-        terms = sorted(((self.weights.get(f, 0.0), f) for f in set(features)), key=lambda t: -abs(t[0]))
+        """The features that pushed the decision most, strongest first (ties by name: the same text
+        whatever the hash seed)."""
+        terms = sorted(((self.weights.get(f, 0.0), f) for f in set(features)), key=lambda t: (-abs(t[0]), t[1]))
         return [f"{f}{w:+.1f}" for w, f in terms[:top] if w]
 
 
