@@ -120,7 +120,14 @@ def fetch(url: str, client: httpx.Client, sink: BinaryIO, *, max_bytes: int, tim
         if attempt < attempts:
             log.warning("%s (attempt %d of %d, retrying)", error, attempt, attempts)
             time.sleep(min(backoff_s * attempt, max(deadline - time.monotonic(), 0)))
+    if time.monotonic() >= deadline:
+        # the client's own timeout can fire a moment before the watchdog's: the deadline is the reason
+        raise FetchFailed(url, _past_deadline(timeout_s))
     raise FetchFailed(url, f"{error.message} (after {attempt} attempts)" if attempt > 1 else error.message)
+
+
+def _past_deadline(timeout_s: float) -> str:
+    return f"not fetched within {timeout_s:g} s in all (SANCTRACK_FETCH_TIMEOUT); cut off"
 
 
 def _fetch_once(url: str, client: httpx.Client, sink: BinaryIO, *, max_bytes: int, seconds: float,
@@ -147,8 +154,7 @@ def _fetch_once(url: str, client: httpx.Client, sink: BinaryIO, *, max_bytes: in
             raise
         except (httpx.TransportError, httpx.StreamError) as exc:
             if watchdog.expired.is_set():
-                raise FetchFailed(url, f"not fetched within {timeout_s:g} s in all (SANCTRACK_FETCH_TIMEOUT); "
-                                       "cut off") from None
+                raise FetchFailed(url, _past_deadline(timeout_s)) from None
             if isinstance(exc, httpx.TimeoutException):
                 raise _Retryable(f"timed out ({type(exc).__name__})") from None
             if isinstance(exc, httpx.UnsupportedProtocol):
