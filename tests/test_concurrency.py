@@ -24,7 +24,10 @@ def check_readers(readers: ReaderLoop, done: subprocess.CompletedProcess, what: 
           f"waited {sum(w > 0 for w in waits)} times; the run held the warehouse for writing {held:.2f} s at most")
     assert readers.failures == []
     assert len(waits) >= 5
-    assert max(waits) <= held + 0.1  # 0.1: a reader tries again every 0.05 s
+    # A reader tries again every 0.05 s, and on a busy machine it may be scheduled a few tenths of a
+    # second after the run lets go (0.72 s against a 0.61 s hold was seen): what must not happen is a
+    # wait for the run itself (tens of seconds).
+    assert max(waits) <= held + 0.5
 
 
 def test_readers_are_answered_during_a_news_run_of_3000_documents(tmp_path: Path) -> None:
