@@ -108,7 +108,7 @@ def run_news(
         with opened(db_path, read_only=True, wait=wait) as con:  # what extraction needs, read once
             # The names on the official lists loaded are recognised as such; the extraction's version
             # says which lists, so a new list version re-extracts the documents.
-            extraction = Extraction.with_lists(known_entities(con))
+            extraction = Extraction.with_lists(known_entities(con, db_path))
             known = known_extractions(con)
             read_before = already_read(con) if feeds else set()
         run.extractor_version = extraction.version

@@ -453,7 +453,7 @@ def _known_entities(list_files: tuple[Path, ...], lists_db: Path | None):
 
         con = _open_read_only(lists_db)
         try:
-            known = from_warehouse(con)
+            known = from_warehouse(con, lists_db)
         finally:
             con.close()
         if known is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from sanctrack.extract import extract_mentions, extractor_version
 from sanctrack.extract.known import KnownEntities, from_list_files, from_warehouse
@@ -53,3 +54,30 @@ def test_known_entities_from_list_files() -> None:
 def test_a_warehouse_without_lists_gives_no_index() -> None:
     con = duckdb.connect()
     assert from_warehouse(con) is None
+
+
+def test_the_index_of_a_warehouse_is_kept_beside_it_until_its_lists_change(tmp_path: Path, monkeypatch) -> None:
+    from sanctrack.flows.lists import run_lists
+    from sanctrack.warehouse.db import connect
+
+    db = tmp_path / "w.duckdb"
+    run_lists([str(FIXTURES / "un_5.xml")], db)
+    con = connect(db, read_only=True)
+    built = from_warehouse(con, db)
+    saved = list((tmp_path / "w.duckdb.screen-index" / "known").glob("*.pickle"))
+    assert built is not None and len(saved) == 1
+
+    # Unchanged lists: read back, not built (the same names and entries).
+    monkeypatch.setattr(KnownEntities, "from_frame", classmethod(lambda *a: pytest.fail("rebuilt")))
+    assert from_warehouse(con, db) == built
+    con.close()
+    monkeypatch.undo()
+
+    # Another list loaded: another index, and the old one is gone.
+    run_lists([str(FIXTURES / "uk_fcdo_5.csv")], db)
+    con = connect(db, read_only=True)
+    again = from_warehouse(con, db)
+    con.close()
+    assert again is not None and again.fingerprint != built.fingerprint and len(again.exact) > len(built.exact)
+    assert [p.name for p in (tmp_path / "w.duckdb.screen-index" / "known").glob("*.pickle")] != [saved[0].name]
+    assert len(list((tmp_path / "w.duckdb.screen-index" / "known").glob("*.pickle"))) == 1

@@ -11,6 +11,7 @@ once per run, then one dictionary probe per candidate.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from sanctrack.matching.normalize import NAME, tokenize
+
+log = logging.getLogger(__name__)
 
 _TYPES = {"person": "person", "organisation": "organisation", "vessel": "vessel", "aircraft": "vessel"}
 
@@ -88,11 +91,25 @@ class KnownEntities:
                 cand.entity_type = entity_type
 
 
-def from_warehouse(con) -> KnownEntities | None:
-    """Every current listed name of the warehouse; None when no list is loaded."""
+def from_warehouse(con, db_path: str | Path | None = None) -> KnownEntities | None:
+    """Every current listed name of the warehouse; None when no list is loaded.
+
+    With `db_path`, the index is kept beside the warehouse (`<warehouse>.screen-index/known/`, named by
+    the list versions, the matcher and this module) and read from there while they are unchanged:
+    building it takes seconds of CPU on every shipped list, reading it a few hundredths.
+    """
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     if "designation_names" not in tables:
         return None
+    versions = con.execute("select string_agg(sha256, ',' order by sha256) from list_versions").fetchone()[0] or ""
+    fingerprint = hashlib.sha256(versions.encode()).hexdigest()[:12]
+    saved = _saved_path(db_path, fingerprint) if db_path is not None else None
+    if saved is not None:
+        from sanctrack.matching.persist import load_index
+
+        known = load_index(saved)
+        if isinstance(known, KnownEntities):
+            return known
     names = con.execute(
         """
         select n.full_name, d.entity_type, d.authority, d.list_id
@@ -103,8 +120,22 @@ def from_warehouse(con) -> KnownEntities | None:
     ).df()
     if names.empty:
         return None
-    versions = con.execute("select string_agg(sha256, ',' order by sha256) from list_versions").fetchone()[0] or ""
-    return KnownEntities.from_frame(names, hashlib.sha256(versions.encode()).hexdigest()[:12])
+    known = KnownEntities.from_frame(names, fingerprint)
+    if saved is not None:
+        from sanctrack.matching.persist import save_index
+
+        try:
+            save_index(known, saved)
+        except OSError as exc:  # a read-only place: recognition still works, only slower next time
+            log.warning("the known-entity index could not be saved in %s: %s", saved.parent, exc)
+    return known
+
+
+def _saved_path(db_path: str | Path, fingerprint: str) -> Path:
+    from sanctrack.matching.persist import index_dir, matcher_fingerprint
+
+    digest = hashlib.sha256(f"{fingerprint}\0{matcher_fingerprint()}\0".encode() + Path(__file__).read_bytes())
+    return index_dir(Path(db_path)) / "known" / f"{digest.hexdigest()[:24]}.pickle"
 
 
 def from_list_files(paths: Iterable[Path]) -> KnownEntities:
