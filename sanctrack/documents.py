@@ -86,6 +86,8 @@ def expand_sources(specs: Iterable[str]) -> Iterator[str | SourceError]:
             if not matches:
                 yield SourceError(spec, "the pattern matches no file")
             yield from matches
+        elif path.exists():
+            yield SourceError(spec, "not a regular file (a device, a pipe or a socket): refused")
         else:
             yield SourceError(spec, "no such file or directory")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,13 @@ and that more designations would follow in the coming weeks against those who he
 def read_one(spec: str) -> Document | SourceError:
     (item,) = list(read_documents([spec]))
     return item
+
+
+def test_a_source_that_is_not_a_regular_file_is_named(tmp_path: Path) -> None:
+    pipe = tmp_path / "news.txt"
+    os.mkfifo(pipe)
+    error = read_one(str(pipe))
+    assert isinstance(error, SourceError) and error.message == "not a regular file (a device, a pipe or a socket): refused"
 
 
 def test_missing_path_is_named(tmp_path: Path) -> None:

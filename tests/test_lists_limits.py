@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,13 @@ def test_a_local_list_over_the_size_cap_is_refused(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("SANCTRACK_FETCH_MAX_BYTES", "4000")
     message = loads_beside_a_good_list(tmp_path, FIXTURES / "eu_fsf_5.xml", str(FIXTURES / "un_5.xml"))
     assert "5,799 bytes, over the 4,000-byte cap for a list file (SANCTRACK_FETCH_MAX_BYTES)" in message
+
+
+def test_a_list_that_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "list.csv"
+    os.mkfifo(pipe)  # reading it would wait for a writer forever; a device like /dev/zero never ends
+    message = loads_beside_a_good_list(tmp_path, pipe)
+    assert "not a regular file (a device, a pipe or a socket): refused" in message
 
 
 def test_the_real_lists_pass_the_caps(shared_dir: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import os
 import pickle
+import stat
 import subprocess
 import sys
 import zipfile
@@ -42,9 +43,13 @@ CSV_MAX_LINE_CHARS = 2**20
 
 
 def check_file_size(path: Path, max_bytes: int | None = None) -> None:
-    """Refuse a list file larger than the cap (SANCTRACK_FETCH_MAX_BYTES)."""
+    """Refuse a list file larger than the cap (SANCTRACK_FETCH_MAX_BYTES), or one that is not a regular
+    file (a device such as /dev/zero or a pipe has no size to check and may never end)."""
     max_bytes = load_settings().fetch_max_bytes if max_bytes is None else max_bytes
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ListFormatError(path, "file", "not a regular file (a device, a pipe or a socket): refused")
+    size = info.st_size
     if size > max_bytes:
         raise ListFormatError(path, "file", f"{size:,} bytes, over the {max_bytes:,}-byte cap for a list file "
                                             "(SANCTRACK_FETCH_MAX_BYTES)")
