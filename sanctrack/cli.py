@@ -734,6 +734,8 @@ def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tu
         _usage(str(exc))
     except OutputExists as exc:
         _fail(str(exc))
+    except OSError as exc:  # a folder that cannot be made or written: say which
+        _fail(f"cannot write the exports in {out_dir}: {exc.strerror or exc}")
     finally:
         con.close()
     if verbose:
@@ -754,6 +756,8 @@ def _export_ftm(db_path: Path, out_dir: Path, force: bool) -> None:
         result = export_ftm(con, out_dir, force)
     except OutputExists as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the exports in {out_dir}: {exc.strerror or exc}")
     finally:
         con.close()
     click.echo("entities: " + ", ".join(f"{n:,} {schema}" for schema, n in result.counts.items()))

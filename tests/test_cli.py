@@ -105,6 +105,15 @@ def test_export_verbose_lists_every_file(loaded_db: Path, tmp_path: Path) -> Non
                                           f"exports: 1 table or view as CSV in {tmp_path.resolve()}"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "ftm"])
+def test_export_into_a_folder_that_cannot_be_made_says_so(loaded_db: Path, tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "exports"
+    result = CliRunner().invoke(main, ["--db", str(loaded_db), "export", "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert f"cannot write the exports in {out}" in result.output
+
+
 @pytest.mark.parametrize("sql", ["", "   ", ";", "/* only a comment */ ;"])
 def test_query_refuses_an_empty_statement(loaded_db: Path, sql: str) -> None:
     result = CliRunner().invoke(main, ["--db", str(loaded_db), "query", sql])
