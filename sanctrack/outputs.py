@@ -39,9 +39,17 @@ def written_atomically(target: Path, force: bool = False) -> Iterator[Path]:
     partial = Path(name)
     try:
         yield partial
+        partial.chmod(_new_file_mode())  # mkstemp's 0600 would make a report or export private
         _publish(partial, target, force)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    """The mode an ordinary new file gets here: 0666 less the process's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _publish(partial: Path, target: Path, force: bool) -> None:

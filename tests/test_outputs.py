@@ -47,6 +47,18 @@ def test_a_report_refuses_to_overwrite_unless_forced(loaded_db: Path, tmp_path: 
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
 
 
+def test_a_written_file_has_the_mode_of_any_new_file(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        with written_atomically(tmp_path / "report.html") as partial:
+            partial.write_text("<html></html>")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644  # readable by others, as a CSV export is
+
+
 def test_a_failed_write_leaves_no_file(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     with pytest.raises(RuntimeError):
