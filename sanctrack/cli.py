@@ -1027,6 +1027,9 @@ def entities_evaluate(obj: dict, show: int) -> None:
     finally:
         con.close()
     for label, scores in (("UN reference", result.un), ("IMO", result.imo)):
+        if not (scores.true_positives or scores.false_positives or scores.false_negatives):
+            click.echo(f"{label}: nothing to evaluate (no pair of entries of two lists shares one, and none was linked)")
+            continue
         click.echo(f"{label}: precision {scores.precision:.4f}, recall {scores.recall:.4f} "
                    f"({scores.true_positives:,} pairs right, {scores.false_positives:,} wrong, "
                    f"{scores.false_negatives:,} missed)")

@@ -357,3 +357,12 @@ def test_an_incremental_recomputation_writes_what_a_full_one_would(tmp_path: Pat
         con.close()
     assert counts.cold and incremental["entity_links"]
     assert {table: query(db, q) for table, q in sql.items()} == incremental
+
+
+def test_evaluate_says_when_there_is_nothing_to_evaluate(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    run_lists([str(FIXTURES / "un_5.xml")], path)  # one list: no pair of lists to check
+    result = CliRunner().invoke(main, ["--db", str(path), "entities", "evaluate"])
+    assert result.exit_code == 0, result.output
+    assert "UN reference: nothing to evaluate" in result.output and "IMO: nothing to evaluate" in result.output
+    assert "precision" not in result.output
