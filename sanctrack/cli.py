@@ -672,8 +672,8 @@ def screen(obj: dict, name: str | None, entity_type: str | None, authorities: st
             except OutputExists as exc:
                 _fail(str(exc))
             hits = len({query for query, _, cand in results if cand.score >= threshold})
-            click.echo(f"{len(rows):,} names screened, {hits:,} with a match at or above {threshold:.2f}, "
-                       f"{len(results):,} candidates written to {out_file}", err=True)
+            click.echo(f"{_plural(len(rows), 'name')} screened, {hits:,} with a match at or above {threshold:.2f}, "
+                       f"{_plural(len(results), 'candidate')} written to {out_file}", err=True)
         else:
             write_csv(results, sys.stdout)
     elif fmt == "json":
@@ -740,7 +740,7 @@ def export(obj: dict, formats: tuple[str, ...], out_dir: Path | None, tables: tu
         con.close()
     if verbose:
         for name, path, rows in written:
-            click.echo(f"{rows:>8,} rows  {path}")
+            click.echo(f"{rows:>8,} {'row ' if rows == 1 else 'rows'}  {path}")
     names = {name for name, _, _ in written}
     kinds = " and ".join({"csv": "CSV", "parquet": "Parquet"}[f] for f in formats)
     click.echo(f"exports: {_plural(len(names), 'table or view', 'tables and views')} as {kinds} in "
