@@ -130,7 +130,7 @@ def _check_warehouse(db_path: Path) -> None:
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, verbose: bool) -> None:
     """sanctrack: sanctions mentions from news and official lists, in a DuckDB warehouse."""
-    ctx.obj = {"db_path": db_path or load_settings().db_path, "verbose": verbose}
+    ctx.obj = {"db_path": db_path or load_settings().db_path, "db_given": db_path is not None, "verbose": verbose}
 
 
 @main.group(epilog=_examples("sanctrack run news", "sanctrack run news https://example.org/article.html"))
@@ -436,8 +436,9 @@ def _lists_options(func):
                         help="A list file (UK, OFAC, UN, EU) whose names to recognise (repeatable).")(func)
 
 
-def _known_entities(list_files: tuple[Path, ...], lists_db: Path | None):
-    """The known-entity index from list files or a warehouse, or None when neither is given."""
+def _known_entities(list_files: tuple[Path, ...], lists_db: Path | None, required: bool = True):
+    """The known-entity index from list files or a warehouse, or None when neither is given (or,
+    unless `required`, when the warehouse holds no list)."""
     if list_files and lists_db:
         raise click.UsageError("give --lists or --db, not both")
     if list_files:
@@ -456,7 +457,7 @@ def _known_entities(list_files: tuple[Path, ...], lists_db: Path | None):
             known = from_warehouse(con, lists_db)
         finally:
             con.close()
-        if known is None:
+        if known is None and required:
             _fail(f"{lists_db} holds no list: load one with `sanctrack run lists`")
         return known
     return None
@@ -470,17 +471,22 @@ def _known_entities(list_files: tuple[Path, ...], lists_db: Path | None):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @_lists_options
-def extract(paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], lists_db: Path | None) -> None:
+@click.pass_obj
+def extract(obj: dict, paths: tuple[str, ...], fmt: str, list_files: tuple[Path, ...], lists_db: Path | None) -> None:
     """Extract sanctions mentions from files or directories (no database writes, no Prefect).
 
     jsonl gives one object per mention: doc, name, entity_type, count, role, affiliation,
     authority, action, rosatom_linked, sentence, start, end, confidence, cue. With --lists or
-    --db, names on the official lists are recognised as such (their entry is in `cue`).
+    --db (here, or the warehouse named before the command: `sanctrack --db W extract`), names on
+    the official lists are recognised as such (their entry is in `cue`).
     """
     from sanctrack.documents import SourceError, read_documents
     from sanctrack.extract import extract_mentions
 
-    known = _known_entities(list_files, lists_db)
+    implied = lists_db is None and not list_files and obj.get("db_given") and obj["db_path"].exists()
+    if implied:
+        lists_db = obj["db_path"]  # `sanctrack --db W extract FILE`: that warehouse's lists, if it has any
+    known = _known_entities(list_files, lists_db, required=not implied)
     records, failed, read = [], 0, 0
     for item in read_documents(paths):
         if isinstance(item, SourceError):

@@ -81,3 +81,24 @@ def test_the_index_of_a_warehouse_is_kept_beside_it_until_its_lists_change(tmp_p
     assert again is not None and again.fingerprint != built.fingerprint and len(again.exact) > len(built.exact)
     assert [p.name for p in (tmp_path / "w.duckdb.screen-index" / "known").glob("*.pickle")] != [saved[0].name]
     assert len(list((tmp_path / "w.duckdb.screen-index" / "known").glob("*.pickle"))) == 1
+
+
+def test_the_warehouse_named_before_extract_lends_its_lists(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sanctrack.cli import main
+    from sanctrack.flows.lists import run_lists
+
+    db = tmp_path / "w.duckdb"
+    run_lists([str(FIXTURES / "un_5.xml")], db)
+    text = tmp_path / "a.txt"
+    text.write_text("The UN Security Council has sanctioned Eric Badege for attacks on civilians.\n")
+    for args in (["--db", str(db), "extract", str(text), "--format", "jsonl"],
+                 ["extract", str(text), "--format", "jsonl", "--db", str(db)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "known:UN:" in result.output, args
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = CliRunner().invoke(main, ["--db", str(empty), "extract", str(text)])  # no list: extracts plainly
+    assert result.exit_code == 0, result.output
