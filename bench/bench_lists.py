@@ -75,6 +75,8 @@ def main() -> None:
     # CPU time is shown too: on a shared machine the wall time depends on the neighbours.
     print(f"cold load:       {cold_s:6.2f} s wall, {cold_cpu:6.2f} s CPU  ({len(sources)} sources; "
           f"peak RSS {cold_rss:,.0f} MB)")
+    stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in (cold.get("seconds") or {}).items())
+    print(f"cold stages:     {stages}  (entities: the cross-list clustering of issue 16, in the same run)")
     print(f"unchanged rerun: {again_s:6.2f} s wall, {again_cpu:6.2f} s CPU  ({unchanged} unchanged, "
           f"{again_s / cold_s:.1%} of cold; peak RSS {peak_rss_mb():,.0f} MB)")
 
