@@ -31,7 +31,9 @@ def test_one_long_line_without_punctuation_is_hard_split() -> None:
 
 
 def test_the_cost_grows_linearly_with_the_text() -> None:
-    """A text of sanctions statements from end to end: twice the text, about twice the time (not four)."""
+    """A text of sanctions statements from end to end: 8x the text costs about 8x, far from the 64x of a
+    quadratic step. The margin is wide on purpose: this guards the shape of the cost, not a speed
+    (benchmarks measure speed), and shared machines are noisy."""
     names = ["Ivan Petrenko", "Oleg Sidorov", "Anna Volkova", "Pavel Orlov", "Nikolai Smirnov"]
 
     def text(n: int) -> str:
@@ -45,9 +47,9 @@ def test_the_cost_grows_linearly_with_the_text() -> None:
         extract_mentions(t)
         return time.process_time() - started
 
-    small, large = text(1500), text(6000)
-    ratio = min(seconds(large) for _ in range(2)) / max(min(seconds(small) for _ in range(2)), 1e-3)
-    assert ratio < 7, f"4x the text took {ratio:.1f}x the time"
+    small, large = text(600), text(4800)
+    ratio = min(seconds(large) for _ in range(2)) / max(min(seconds(small) for _ in range(3)), 1e-3)
+    assert ratio < 22, f"8x the text took {ratio:.1f}x the time"
 
 
 def test_one_long_line_with_news_still_finds_targets() -> None:
