@@ -204,14 +204,17 @@ def name_pairs(entries: dict[Key, Entry], names: NameRows, query: Iterable[Key],
             continue
         if len(cache) > CACHE_SIZE:
             cache.clear()
+        found: set[Key] = set()  # entries this one already pairs with: another alias need not score them
         for row in names.rows_of.get(entry.version_id, ()):
             spelling_tokens, spelling_weights = names.spellings(row)[0]
             for other in index.shortlist(spelling_tokens, spelling_weights, mask):
                 other = int(other)
+                other_key = key_of_version[names.version[other]]
+                if other_key in found or not types_compatible(entry.entity_type, entries[other_key].entity_type):
+                    continue
                 if names.score(row, other, cache)[0] >= floor:
-                    other_key = key_of_version[names.version[other]]
-                    if types_compatible(entry.entity_type, entries[other_key].entity_type):
-                        pairs.add(ordered(key, other_key))
+                    found.add(other_key)
+                    pairs.add(ordered(key, other_key))
     return pairs
 
 
