@@ -88,6 +88,21 @@ def test_counted_groups_take_the_lower_bound_and_their_kind() -> None:
     assert found == {(30, "unnamed_group", "Canada"), (4, "unnamed_group", "Canada")}
 
 
+def test_a_group_named_in_full_in_the_next_sentence_is_not_a_target_of_its_own() -> None:
+    named = extract_mentions(
+        "Canada and Australia have imposed asset freezes on two former ministers accused of abuses. "
+        "The measures target Pavel Dorokhin, governor of the northern province, and Timur Baskayev."
+    )
+    assert {(m.name, m.count) for m in named} >= {("Pavel Dorokhin", 1), ("Timur Baskayev", 1)}
+    assert not [m for m in named if m.entity_type == "unnamed_group"]
+    # one of the two named: the group stays
+    partly = extract_mentions(
+        "Canada has imposed asset freezes on two former ministers accused of abuses. "
+        "One of them is Pavel Dorokhin, governor of the northern province."
+    )
+    assert [m.count for m in partly if m.entity_type == "unnamed_group"] == [2]
+
+
 def test_an_organisation_owned_by_rosatom_is_rosatom_linked() -> None:
     found = extract_mentions("Ukraine imposed sanctions on the Arctic Metals Plant, a subsidiary of Rosatom, and on two other Rosatom subsidiaries.")
     assert {(m.name, m.count, m.affiliation, m.rosatom_linked) for m in found} == {

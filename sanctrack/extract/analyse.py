@@ -346,6 +346,12 @@ def _enumeration_features(candidates: list[Candidate], segments: list[Segment]) 
             g.features.append("g:partly_enumerated")
         else:
             g.features.append("g:no_names")
+            # "... on two ministers." then "The measures target A and B.": the names of the next sentence
+            following = len(names_in.get(g.ctx.seg.index + 1, ()))
+            if following >= g.count:
+                g.features.append("g:enumerated_next")
+            elif following:
+                g.features.append("g:partly_enumerated_next")
 
 
 def _listed(cand: Candidate) -> bool:

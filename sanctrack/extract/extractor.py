@@ -76,6 +76,10 @@ def score_candidates(doc: DocAnalysis, model: Model, floor: float | None = None)
     return out
 
 
+_ENUMERATED = frozenset(("g:enumerated", "g:enumerated_next"))
+ENUMERATED_CAP = 0.2
+
+
 def _score(doc: DocAnalysis, model: Model, start: int, floor: float) -> list[ScoredCandidate]:
     out = []
     for i in range(start, len(doc.candidates)):
@@ -85,6 +89,8 @@ def _score(doc: DocAnalysis, model: Model, start: int, floor: float) -> list[Sco
             continue
         target_model = model.name if cand.kind == "name" else model.group
         p = target_model.probability(cand.features)
+        if cand.kind == "group" and _ENUMERATED & set(cand.features):
+            p = min(p, ENUMERATED_CAP)  # the guide's rule: a group the text names in full is not a target of its own
         options: list[ScoredOption] = []
         if p < floor:
             out.append(ScoredCandidate(i, p, options))
