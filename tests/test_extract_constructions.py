@@ -103,6 +103,23 @@ def test_a_group_named_in_full_in_the_next_sentence_is_not_a_target_of_its_own()
     assert [m.count for m in partly if m.entity_type == "unnamed_group"] == [2]
 
 
+def test_every_name_of_a_numbered_aka_list_is_an_alias_of_the_entry() -> None:
+    text = (
+        "The UK has added the following entity to its Russia list:\n"
+        "1. VOLGOTECH PLANT JSC. a.k.a: (1) VOLGOTECH PLANT (2) OJSC VOLGOTECH PLANT (3) OTKRYTOE AKTSIONERNOE "
+        "OBSCHESTVO ZAVOD VOLGOTECH. Listed on: 27/01/2025.\n"
+    )
+    assert rows(text) == {("VOLGOTECH PLANT JSC", "organisation", "UK", "designated")}
+
+
+def test_a_row_is_named_by_the_entry_not_by_its_longer_alias() -> None:
+    text = (
+        "The Security Council committee added Hassan Ali Hassan to its list today.\n"
+        "Hassan Ali Hassan, also known as Hassan Ali Warsame Kheyre, was listed as a financier of the group."
+    )
+    assert names(text) == {"Hassan Ali Hassan"}
+
+
 def test_an_organisation_owned_by_rosatom_is_rosatom_linked() -> None:
     found = extract_mentions("Ukraine imposed sanctions on the Arctic Metals Plant, a subsidiary of Rosatom, and on two other Rosatom subsidiaries.")
     assert {(m.name, m.count, m.affiliation, m.rosatom_linked) for m in found} == {

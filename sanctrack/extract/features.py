@@ -381,7 +381,7 @@ def name_features(ctx: SegmentContext, span: NameSpan, enum_head: int, enum_end:
         feats.append("addressee")
     if p1 in ("(", "[") or _inside_parens(low, own_head):
         feats.append("in_parens")
-    if _in_alias_region(low, own_head):
+    if _in_alias_region(t, low, own_head):
         feats.append("alias_region")
     if _inside_quotes(ctx, own_head):
         feats.append("in_quotes")
@@ -449,13 +449,14 @@ def _after_field_label(t: list[str], low: list[str], i: int) -> bool:
     return False
 
 
-def _in_alias_region(low: list[str], i: int) -> bool:
-    """After 'a.k.a.', 'alias', 'also known as' with only names and list marks in between."""
+def _in_alias_region(t: list[str], low: list[str], i: int) -> bool:
+    """After 'a.k.a.', 'alias', 'also known as' with only names and list marks in between
+    ("a.k.a: (1) X JOINT STOCK COMPANY (2) Y": Y is an alias too)."""
     for k in range(i - 1, max(-1, i - 25), -1):
         w = low[k]
         if w in ("a.k.a", "a.k.a.", "aka", "alias", "f.k.a", "f.k.a.", "n.k.a", "n.k.a.") or w == "as" and k >= 1 and low[k - 1] == "known":
             return True
-        if w in ("(", ")", ";", ",", ":", "\"", "“", "”", "and", "or") or w.isdigit() or not w.isalpha() or w[:1].isupper() or w in ("a", "b", "c", "d", "e"):
+        if w in ("(", ")", ";", ",", ":", "\"", "“", "”", "and", "or") or w.isdigit() or not w.isalpha() or t[k][:1].isupper() or w in ("a", "b", "c", "d", "e"):
             continue
         return False
     return False
