@@ -120,6 +120,17 @@ def test_a_row_is_named_by_the_entry_not_by_its_longer_alias() -> None:
     assert names(text) == {"Hassan Ali Hassan"}
 
 
+def test_an_alias_used_alone_later_is_the_same_target() -> None:
+    text = (
+        "The UN committee added to its list:\n"
+        "- Jean-Paul Mbarushimana alias \"Kabuyo\", commander of an armed group;\n\n"
+        "The US Treasury had already sanctioned Kabuyo in 2021."
+    )
+    found = rows(text)
+    assert {name for name, *_ in found} == {"Jean-Paul Mbarushimana"}
+    assert ("Jean-Paul Mbarushimana", "person", "US", "existing") in found
+
+
 def test_an_organisation_owned_by_rosatom_is_rosatom_linked() -> None:
     found = extract_mentions("Ukraine imposed sanctions on the Arctic Metals Plant, a subsidiary of Rosatom, and on two other Rosatom subsidiaries.")
     assert {(m.name, m.count, m.affiliation, m.rosatom_linked) for m in found} == {

@@ -174,8 +174,10 @@ def _first(values) -> str | None:
 
 
 def _entity_type(entity, cands: list[Candidate]) -> str:
+    """The type most of its mentions have; aliases ("a.k.a. X", a nickname) vote only when the entity has
+    nothing else, since a bare nickname reads as anything."""
     votes: dict[str, int] = {}
-    for i in entity.members:
+    for i in [i for i in entity.members if not cands[i].alias] or entity.members:
         t = cands[i].entity_type
         votes[t] = votes.get(t, 0) + 1
     return max(votes, key=lambda t: (votes[t], t == "person"))

@@ -74,8 +74,12 @@ def link_entities(cands: list[Candidate]) -> tuple[list[Entity], list[int | None
                 if pj.kind == "name" and of[j] is not None and "alias_region" not in pj.features and "gov:alias" not in pj.features:
                     target = of[j]
                     break
+            if target is not None:
+                index.aliases.setdefault(toks, target)  # "Makanika" later in the text is Michel Rukunda
         if target is None and len(toks) == 1:
             target = index.acronyms.get(next(iter(toks)).upper())
+        if target is None:
+            target = index.aliases.get(toks)
         if target is None:
             target = index.match(toks)
         if target is None:
@@ -103,6 +107,7 @@ class _EntityIndex:
         self.exact: dict[frozenset[str], int] = {}
         self.by_word: dict[str, list[int]] = {}
         self.acronyms: dict[str, int] = {}
+        self.aliases: dict[frozenset[str], int] = {}  # the word set of an alias ("a.k.a. X") -> its entity
 
     def add(self, k: int, tokens: frozenset[str]) -> None:
         held = self.exact.get(tokens)
