@@ -111,7 +111,8 @@ def score_documents(docs: list[dict[str, Any]]) -> dict[str, Any]:
             g = golds[gi]
             bump("action", g["action"], "tp")
             bump("authority", g["authority"], "tp")
-            bump("type", g["type"], "tp")
+            if preds[pi]["entity_type"] == g["type"]:  # a strict match may differ in type: it is no hit of either
+                bump("type", g["type"], "tp")
 
         # entity level: distinct targets, authority and action ignored.
         def target_key(row: dict, type_field: str) -> tuple:

@@ -103,6 +103,15 @@ def test_breakdowns_and_per_document_lists() -> None:
     assert "strict" in render_report(report | {"gold_dir": "x"})
 
 
+def test_a_match_of_another_type_is_a_hit_of_neither_type() -> None:
+    """A vessel read as an organisation matches strictly (name, authority, action), but the breakdown by
+    type must not count it as a vessel found: precision per type stays within [0, 1]."""
+    report = score([gold_target("OCEAN PEARL", "vessel")], [pred("OCEAN PEARL", "organisation")])
+    assert report["strict"]["tp"] == 1
+    assert (report["by_type"]["vessel"]["tp"], report["by_type"]["vessel"]["recall"]) == (0, 0.0)
+    assert report["by_type"]["organisation"]["tp"] == 0 and report["by_type"]["organisation"]["precision"] == 0.0
+
+
 def test_evaluate_dir_runs_any_extractor(tmp_path: Path) -> None:
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "a.txt").write_text("The UK sanctioned Ivan Petrov.", encoding="utf-8")
