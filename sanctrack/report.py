@@ -326,6 +326,12 @@ def headline_figures(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return figures
 
 
+def _figure_label(key: str, n: int) -> str:
+    """'documents' -> '1 document' when there is one ('quarantined_rows' -> 'quarantined row')."""
+    label = key.replace("_", " ")
+    return label[:-1] if n == 1 and label.endswith("s") else label
+
+
 def _document_label(title: str | None, source_uri: str) -> Markup:
     """The document's headline; without one, where it came from (its file or the URL's last part)."""
     if title:
@@ -415,7 +421,7 @@ def build_report(con: duckdb.DuckDBPyConnection, limit: int = 100) -> str:
     charts = [render_chart(panel, colours) + _undated_note(panel) for panel in panels if panel.authorities]
     sections = [
         '<section id="figures"><div class="figures">'
-        + "".join(f'<div class="figure" data-figure="{_esc(k)}"><b>{v:,}</b>{_esc(k.replace("_", " "))}</div>'
+        + "".join(f'<div class="figure" data-figure="{_esc(k)}"><b>{v:,}</b>{_esc(_figure_label(k, v))}</div>'
                   for k, v in figures.items())
         + "</div></section>",
         '<section id="chart"><h2>Designations and mentions over time, by authority</h2>'

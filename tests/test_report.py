@@ -166,6 +166,22 @@ def test_the_headline_figures_match_the_warehouse(page: str, warehouse: Path) ->
     }
 
 
+def test_a_headline_figure_of_one_reads_in_the_singular(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("The UK has sanctioned Ivan Testov, a deputy minister.\n", encoding="utf-8")
+    run_news([str(news)], db)
+    con = connect(db, read_only=True)
+    try:
+        page = build_report(con)
+    finally:
+        con.close()
+    labels = dict(re.findall(r'data-figure="([a-z_]+)"><b>[\d,]+</b>([^<]*)</div>', page))
+    assert labels["documents"] == "document" and labels["runs"] == "run" and labels["mentions"] == "mention"
+    assert labels["quarantined_rows"] == "quarantined rows"  # none
+
+
 def test_the_tables_match_the_warehouse(page: str, warehouse: Path) -> None:
     section = re.search(r'<section id="mentions-by-authority-action">(.*?)</section>', page, re.S)[1]
     cells = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(<td>.*?)</tr>", section)]
