@@ -559,7 +559,14 @@ def query(obj: dict, sql: str, fmt: str, wide: bool, timeout: float, read_export
         _fail(f"refused: {exc}")
     except QueryTimedOut as exc:
         _fail(f"query {exc}")
+    except duckdb.PermissionException as exc:  # a file outside what the query may read
+        folder = load_settings().export_dir
+        allowed = (f"the warehouse and the export folder ({folder}) only" if read_exports else
+                   f"the warehouse only; add --exports to read the files of the export folder ({folder})")
+        _fail(f"refused: a query reads {allowed}. DuckDB: {str(exc).splitlines()[0]}")
     except duckdb.Error as exc:
+        if "attached in read-only mode" in str(exc):  # a write hidden inside a SELECT (a CTE's DELETE ... RETURNING)
+            _fail("refused: a query cannot write: the warehouse is opened read-only. DuckDB: " + str(exc).splitlines()[0])
         _fail(str(exc))
     finally:
         con.close()

@@ -108,13 +108,22 @@ def test_reading_the_export_folder_is_an_explicit_option(warehouse: Path, tmp_pa
     monkeypatch.setenv("SANCTRACK_EXPORT_DIR", str(exports))
     assert CliRunner().invoke(main, ["--db", str(warehouse), "export", "--format", "parquet"]).exit_code == 0
     sql = f"select count(*) from '{exports}/mentions.parquet'"
-    assert "file system operations are disabled" in run_query(warehouse, sql).output
+    refused = run_query(warehouse, sql).output
+    assert "file system operations are disabled" in refused and "add --exports to read the files" in refused
     result = run_query(warehouse, sql, "--exports", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["count_star()", "4"]
     # Only that folder: the warehouse's own folder stays out of reach.
     outside = run_query(warehouse, f"select * from read_text('{warehouse.parent}/victim.txt')", "--exports")
     assert "file system operations are disabled" in outside.output
+
+
+def test_a_write_hidden_in_a_select_is_refused_in_our_words(warehouse: Path) -> None:
+    before = table_fingerprints(warehouse)
+    result = run_query(warehouse, "with gone as (delete from runs returning *) select count(*) from gone")
+    assert result.exit_code == 1
+    assert "refused: a query cannot write" in result.output
+    assert table_fingerprints(warehouse) == before
 
 
 def test_reading_statements_still_answer(warehouse: Path) -> None:
