@@ -223,8 +223,10 @@ def run_lists(sources: list[str], db_path: str | Path, fmt: str | None = None, f
                         log.info("%s: %s", source.name, exc)
                     else:  # a bug, not bad data: keep the traceback
                         log.exception("%s: unexpected %s", source.name, type(exc).__name__)
-                    run.add_error(source.name, f"{type(exc).__name__}: {exc}")
-                    results.append({"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}"})
+                    # bad data speaks for itself; a bug keeps its exception's name
+                    message = str(exc) if isinstance(exc, SOURCE_ERRORS) else f"{type(exc).__name__}: {exc}"
+                    run.add_error(source.name, message)
+                    results.append({"source": source.name, "status": "failed", "error": message})
                     advance(1, f"{source.name} failed")
                     continue
                 results.append({"source": source.name, **result})
