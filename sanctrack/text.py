@@ -31,3 +31,9 @@ def shorten(text: str, limit: int) -> str:
     room = text[:max(limit - 1, 0)]
     cut = room.rsplit(" ", 1)[0] if " " in room else room
     return cut.rstrip(",;:") + "…"
+
+
+def list_title(authority: str, list_name: str) -> str:
+    """A list as messages name it: "UK OFSI Consolidated List", "US OFAC SDN List"; a list whose name
+    already begins with its authority ("UK Sanctions List") is not named with it twice."""
+    return list_name if list_name.split(" ", 1)[0] == authority else f"{authority} {list_name}"

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from sanctrack.lists.model import CHILD_TABLES, DESIGNATION_COLUMNS, KEY, POSITIONAL_COLUMNS, ParsedList, in_values
+from sanctrack.text import list_title
 from sanctrack.warehouse.quarantine import insert_quarantine
 from sanctrack.warehouse.runs import Run, utcnow
 
@@ -85,7 +86,7 @@ def guard_order(con: duckdb.DuckDBPyConnection, parsed: ParsedList, valid_from: 
     file is not supported: it would rewrite the versions after it.
     """
     latest, has_full = latest_version(con, parsed)
-    what = list_label(parsed)
+    what = list_title(parsed.authority, parsed.list_name)
     if parsed.kind == "delta":
         if not has_full:
             raise ListLoadRefused(f"{what}: a delta file of {valid_from} applies on top of a full list, and none "
@@ -101,18 +102,11 @@ def guard_order(con: duckdb.DuckDBPyConnection, parsed: ParsedList, valid_from: 
             "oldest first into a new warehouse)")
 
 
-def list_label(parsed: ParsedList) -> str:
-    """'UK Sanctions List' (it says UK already), 'US SDN List': the list an error is about. The errors
-    leave out the file: the run reports each one beside its source."""
-    name = parsed.list_name
-    return name if name.startswith(parsed.authority + " ") else f"{parsed.authority} {name}"
-
-
 def guard_against_shrink(parsed: ParsedList, current: int, max_shrink: float, force: bool) -> None:
     """Refuse a version with more than `max_shrink` fewer designations than the loaded one (unless forced)."""
     new = len(parsed.designations)
     if current and new < current * (1 - max_shrink):
-        message = (f"{list_label(parsed)} has {new:,} designations against "
+        message = (f"{list_title(parsed.authority, parsed.list_name)} has {new:,} designations against "
                    f"{current:,} loaded ({(current - new) / current:.0%} fewer, more than the {max_shrink:.0%} allowed): "
                    "refused as a likely truncated file; load it with --force if the shrink is real")
         if not force:
@@ -138,7 +132,9 @@ def delta_changes(parsed: ParsedList, current: pd.DataFrame, latest: date | None
             reasons.append(f"it removes or updates {len(changes_unlisted)} entries not listed "
                            f"(e.g. {', '.join(changes_unlisted[:5])})")
         raise ListLoadRefused(
-            f"the delta of {parsed.published_on} does not follow the loaded {list_label(parsed)} of {latest}: {'; '.join(reasons)}. Load the deltas in between, or a full list")
+            f"the delta of {parsed.published_on} does not follow the loaded "
+            f"{list_title(parsed.authority, parsed.list_name)} of {latest}: {'; '.join(reasons)}. "
+            "Load the deltas in between, or a full list")
     new = parsed.designations[["list_id", "content_hash"]].merge(actions, on="list_id", how="inner")
     new = new.merge(current, on="list_id", how="left")
     added = new[new["action"] == "add"]
