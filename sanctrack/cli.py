@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from sanctrack.settings import SEEDS_DIR, configure_prefect_environment, load_settings
+from sanctrack.text import list_title
 
 # Exit status of every verb, for scripts (the table is in README.md). `screen` adds NO_MATCH.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_NO_MATCH = 0, 1, 2, 3, 4
@@ -280,7 +281,7 @@ def run_lists_command(obj: dict, sources: tuple[str, ...], fmt: str | None, forc
             click.echo(f"unchanged {item['source']}: {item['reason']}")
         else:
             click.echo(
-                f"loaded    {item['source']}: {_list_title(item['authority'], item['list_name'])} of "
+                f"loaded    {item['source']}: {list_title(item['authority'], item['list_name'])} of "
                 f"{item['published_on']}: {_plural(item['designations'], 'designation')}, {item['added']:,} added, "
                 f"{item['amended']:,} amended, {item['removed']:,} removed, "
                 f"{_plural(item['quarantined'], 'row')} quarantined"
@@ -345,11 +346,6 @@ def serve(obj: dict, news_sources: tuple[str, ...], news_sources_file: Path | No
     click.echo(f"Prefect server: {api_url}; warehouse: {Path(obj['db_path']).resolve()}")
     serve_deployments(deployments)
 
-def _list_title(authority: str, list_name: str) -> str:
-    """"UK OFSI Consolidated List"; a list whose name already begins with its authority is not named twice."""
-    return list_name if list_name.split(" ", 1)[0] == authority else f"{authority} {list_name}"
-
-
 def _source_error(source: str, error: str) -> str:
     """A source's error as said once: without the exception's class and the source's own name repeated."""
     message = re.sub(r"^\w*(?:Error|Exception): ", "", error)
@@ -367,6 +363,9 @@ def _print_run_mentions(db_path: Path, document_ids: list[str], limit: int = 40)
         (total,) = con.execute(
             "select count(*) from mentions where document_id in (select document_id from run_documents)"
         ).fetchall()[0]
+        if not total:
+            click.echo("No sanctions mentions in this run's documents.")
+            return
         # The first `limit` mentions by place, then the text of only their documents (an unnamed group's
         # phrase is a slice of it): a large run's texts are never read all at once.
         relation = con.sql(

@@ -198,6 +198,16 @@ def test_exit_1_when_every_source_of_a_run_failed(tmp_path: Path) -> None:
     assert query_rows(db, "select status from runs") == [("failed",)]
 
 
+def test_a_run_without_mentions_says_so_instead_of_an_empty_table(tmp_path: Path) -> None:
+    quiet = tmp_path / "news"
+    quiet.mkdir()
+    (quiet / "weather.txt").write_text("The weather in the region remained mild for the season.\n", encoding="utf-8")
+    result = run_verb(tmp_path / "w.duckdb", "run", "news", str(quiet))
+    assert result.exit_code == 0, result.output
+    assert "No sanctions mentions in this run's documents." in result.output
+    assert "┏" not in result.output and "Sanctions mentions found" not in result.output
+
+
 def test_exit_1_when_a_reader_waits_past_its_wait(tmp_path: Path) -> None:
     from sanctrack.warehouse.db import connect
     from tests.helpers import warehouse_held_by_another_process
