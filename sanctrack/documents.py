@@ -363,7 +363,26 @@ def _date_of_text(uri: str, text: str) -> date | None:
     for line in after + header:
         if len(line) <= 80 and (dates := _dates_in(line)):
             return dates[0]
-    return date_of_uri(uri)
+    return _lead_dateline(text) or date_of_uri(uri)
+
+
+# "LONDON, 14 February 2025 — The UK ...": the opening of the first paragraph, up to a dash or colon
+_LEAD_OPENING = re.compile(r"^(.{4,80}?)\s*(?:[—–]|--|\s-\s|:\s)")
+
+
+def _lead_dateline(text: str) -> date | None:
+    """The dateline that opens the first paragraph, before its dash ("PARIS, 3 March 2025 – ...")."""
+    lines = [line.strip() for line in text[:3000].splitlines() if line.strip()]
+    lead = next((line for line in lines[:15] if _is_paragraph(line)), None)
+    opening = _LEAD_OPENING.match(lead) if lead else None
+    if not opening:
+        return None
+    # a place and a date, nothing else: no word in lower case ("... who was born on 3 March 1960 - ...")
+    words = opening[1].replace(",", " ").split()
+    if len(words) > 7 or any(w[:1].islower() for w in words):
+        return None
+    dates = _dates_in(opening[1])
+    return dates[0] if dates else None
 
 
 def date_of_uri(uri: str) -> date | None:

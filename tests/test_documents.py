@@ -285,6 +285,16 @@ def test_a_site_date_above_the_headline_gives_way_to_the_dateline(tmp_path: Path
     assert str(text_document(tmp_path, text).published_on) == "2024-10-08"
 
 
+@pytest.mark.parametrize("opening, expected", [
+    ("LONDON, 14 February 2025 — ", "2025-02-14"),
+    ("Washington, March 3, 2025: ", "2025-03-03"),
+    ("The UK today, after a review begun on 3 March 2024 - ", "None"),  # a sentence, not a dateline
+])
+def test_a_dateline_opening_the_first_paragraph_gives_the_date(tmp_path: Path, opening: str, expected: str) -> None:
+    text = f"Britain sanctions deputy energy minister and drone makers\n\n{opening}{BODY}"
+    assert str(text_document(tmp_path, text).published_on) == expected
+
+
 def test_a_date_inside_the_body_is_not_a_publication_date(tmp_path: Path) -> None:
     text = BODY + "— Agency (@agency) August 15, 2023\nOn 2 September 2022 an earlier package was announced.\n"
     assert text_document(tmp_path, text).published_on is None
