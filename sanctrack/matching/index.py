@@ -124,7 +124,7 @@ class NameIndex:
         self.key_lengths = [len(k) for k in self.long_keys]
         self._neighbours: dict[str, list[tuple[str, float]]] = {}
         self._numpy = None  # set by `prepare` (a batch)
-        self._norms = None
+        self._norms = self._posted = None
         # Whole names by their sorted words: an exact full-name match is a lookup (score 1.0).
         self.exact_names: dict[tuple[str, ...], int] = {}
         for row, toks in enumerate(self.tokens):
@@ -143,7 +143,7 @@ class NameIndex:
         state = dict(self.__dict__)
         state["rows"] = None
         state["_neighbours"] = {}
-        state["_numpy"] = state["_norms"] = None
+        state["_numpy"] = state["_norms"] = state["_posted"] = None
         return state
 
     @classmethod
@@ -193,6 +193,7 @@ class NameIndex:
         acc: dict[int, float] | list = {} if self._numpy is None else []
         get = acc.get if self._numpy is None else None
         blocked = False
+        spans, posted = self.postings.spans, self.postings.rows
         for tok, w in zip(toks, weights):
             if tok.kind != NAME:
                 continue
@@ -201,15 +202,15 @@ class NameIndex:
                 for near, similarity in self.neighbours(tok.key):
                     keys[near] = max(keys.get(near, 0.0), similarity)
             for key, share in keys.items():
-                rows = self.postings.get(key)
-                if rows is None or (len(rows) > MAX_POSTINGS and share < 1):
+                span = spans.get(key)
+                if span is None or (span[1] - span[0] > MAX_POSTINGS and share < 1):
                     continue
                 blocked = True
                 add = w * share
                 if get is None:
-                    acc.append((rows, add))
+                    acc.append((span, add))
                     continue
-                for row in rows:
+                for row in posted[span[0]:span[1]]:
                     acc[row] = get(row, 0.0) + add
         if not blocked:
             return [row for row in self.weak_names.get(weak_key(toks), []) if mask is None or mask[row]]
@@ -229,15 +230,18 @@ class NameIndex:
         """`shortlist`'s ranking with numpy, for batches (numpy is loaded by then): the same sums in the
         same order, the same ties (lowest row first), so a batch gives what one-by-one gives."""
         np = self._numpy
-        rows = np.concatenate([np.frombuffer(r, dtype=np.int32) for r, _ in postings])
-        weights = np.concatenate([np.full(len(r), add) for r, add in postings])
-        hit, inverse = np.unique(rows, return_inverse=True)
-        acc = np.bincount(inverse, weights=weights)
-        if mask is not None:
-            keep = np.frombuffer(mask, dtype=np.bool_)[hit]
-            hit, acc = hit[keep], acc[keep]
-        if not len(hit):
+        if self._posted is None:
+            self._posted = np.frombuffer(self.postings.rows, dtype=np.int32)
+        posted = self._posted
+        rows = np.concatenate([posted[start:end] for (start, end), _ in postings])
+        weights = np.repeat([add for _, add in postings], [end - start for (start, end), _ in postings])
+        if mask is not None:  # rows left out before summing: each row's sum is the same
+            keep = np.frombuffer(mask, dtype=np.bool_)[rows]
+            rows, weights = rows[keep], weights[keep]
+        if not len(rows):
             return []
+        hit, inverse = np.unique(rows, return_inverse=True)
+        acc = np.bincount(inverse, weights=weights)  # each row's weights added in the order given
         if self._norms is None:
             self._norms = np.asarray(self.norms)
         coarse = acc / self._norms[hit]
@@ -367,10 +371,6 @@ class Postings:
             start = len(self.rows)
             self.rows.extend(postings[key])
             self.spans[key] = (start, len(self.rows))
-
-    def get(self, key: str) -> array | None:
-        span = self.spans.get(key)
-        return None if span is None else self.rows[span[0]:span[1]]
 
 
 class Records:
