@@ -280,3 +280,23 @@ def test_brute_force_equals_scoring_every_row_and_the_index_agrees(index: NameIn
     assert score == pytest.approx(max(scores))
     assert row == (scores.index(max(scores)) if max(scores) > 0 else -1)
     assert index.best_rows(name)[1] == pytest.approx(score)
+
+
+def test_the_index_rows_are_in_list_order_whatever_the_version_ids() -> None:
+    """A designation_version_id hashes the run that loaded it; the index's rows (whose order breaks the
+    shortlist's ties) must come out the same when the same lists are loaded again."""
+    designations = pd.DataFrame(DESIGNATIONS, columns=["authority", "list_id", "list_ref", "entity_type", "primary_name"])
+    designations["list_name"] = designations["authority"].map({"UK": "UK OFSI Consolidated List", "US": "US OFAC SDN"})
+    designations["listed_on"] = pd.Timestamp("2025-02-14")
+    names = pd.DataFrame(NAMES, columns=["authority", "list_id", "full_name", "alias_type", "name_non_latin"])
+
+    def rows_with_versions(salt: str) -> list[tuple]:
+        version = {(a, i): f"{salt}{n:03d}" for n, (a, i) in enumerate(zip(designations["authority"], designations["list_id"]))}
+        if salt == "z":  # the other load's ids sort the other way round
+            version = {k: f"{999 - int(v[1:]):03d}" for k, v in version.items()}
+        d = designations.assign(designation_version_id=[version[k] for k in zip(designations["authority"], designations["list_id"])])
+        n = names.assign(designation_version_id=[version[k] for k in zip(names["authority"], names["list_id"])])
+        rows = name_rows(d, n.drop(columns=["authority", "list_id"]), ["designation_version_id"])
+        return list(zip(rows["authority"], rows["list_id"], rows["matched_name"]))
+
+    assert rows_with_versions("a") == rows_with_versions("z")

@@ -85,7 +85,10 @@ def name_rows(designations: pd.DataFrame, names: pd.DataFrame, key: Sequence[str
     rows = rows[rows["matched_name"].notna()]
     rows = rows.drop_duplicates(subset=list(key) + ["matched_name"], keep="first")
     merged = rows.merge(designations[fields], on=list(key), how="inner", validate="many_to_one")
-    return merged.sort_values(list(key) + ["matched_name"], kind="stable").reset_index(drop=True)
+    # In list order, not by `key`: a designation_version_id hashes the run that loaded it, and the order of
+    # the rows breaks the shortlist's ties, so the same files loaded twice must give the same order.
+    order = ["authority", "list_name", "list_id", *[k for k in key if k not in ("authority", "list_id")], "matched_name"]
+    return merged.sort_values(order, kind="stable").reset_index(drop=True)
 
 
 class NameIndex:
