@@ -17,7 +17,7 @@ from sanctrack.extract.analyse import Candidate, DocAnalysis, analyse_document, 
 from sanctrack.extract.known import KnownEntities
 from sanctrack.extract.lexicon import load_lexicon
 from sanctrack.extract.model import Mention
-from sanctrack.extract.resolve import canonical_member, name_tokens
+from sanctrack.extract.resolve import canonical_member, name_tokens, own_names
 from sanctrack.extract.scorer import ACTION_CLASSES, Model, ModelSet, load_models
 
 
@@ -177,7 +177,7 @@ def _entity_type(entity, cands: list[Candidate]) -> str:
     """The type most of its mentions have; aliases ("a.k.a. X", a nickname) vote only when the entity has
     nothing else, since a bare nickname reads as anything."""
     votes: dict[str, int] = {}
-    for i in [i for i in entity.members if not cands[i].alias] or entity.members:
+    for i in own_names(entity, cands):
         t = cands[i].entity_type
         votes[t] = votes.get(t, 0) + 1
     return max(votes, key=lambda t: (votes[t], t == "person"))

@@ -138,10 +138,16 @@ class _EntityIndex:
         return None
 
 
+def own_names(entity: Entity, cands: list[Candidate]) -> list[int]:
+    """The entity's mentions that are not aliases ("a.k.a. X", a nickname), or all of them when it has
+    nothing else: what names the entity and says what it is."""
+    return [i for i in entity.members if not cands[i].alias] or entity.members
+
+
 def canonical_member(entity: Entity, cands: list[Candidate]) -> int:
     """The mention whose spelling names the entity: the fullest for a person, the most used otherwise;
     never one of its aliases ("a.k.a. ...") when the entity has a name of its own."""
-    members = [i for i in entity.members if not cands[i].alias] or entity.members
+    members = own_names(entity, cands)
     fullest = max(members, key=lambda i: (len(name_tokens(cands[i].name or "")), -i))
     if cands[fullest].entity_type == "person" or Counter(cands[i].entity_type for i in members).most_common(1)[0][0] == "person":
         return fullest
