@@ -48,6 +48,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def helper_cpu_s() -> float:
+    """CPU seconds of the finished child processes (the entity step's helper, sanctrack/entities/helper.py,
+    and the sandboxed readers of spreadsheets)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def helper_rss_mb() -> float:
+    """Peak resident memory of the largest finished child process."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     lists_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT.parent / "shared" / "data" / "lists"
@@ -60,7 +72,7 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         cold = run_lists(sources, db)
         cold_s, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
-        cold_rss = peak_rss_mb()
+        cold_rss, cold_helper_cpu = peak_rss_mb(), helper_cpu_s()
         started, cpu = time.perf_counter(), time.process_time()
         again = run_lists(sources, db)
         again_s, again_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -73,8 +85,8 @@ def main() -> None:
             print(f"  {name:58} {item['status']}: {item.get('error', item.get('reason', ''))[:90]}")
     unchanged = sum(1 for item in again["sources"] if item["status"] == "unchanged")
     # CPU time is shown too: on a shared machine the wall time depends on the neighbours.
-    print(f"cold load:       {cold_s:6.2f} s wall, {cold_cpu:6.2f} s CPU  ({len(sources)} sources; "
-          f"peak RSS {cold_rss:,.0f} MB)")
+    print(f"cold load:       {cold_s:6.2f} s wall, {cold_cpu:6.2f} s CPU + {cold_helper_cpu:.2f} s in child "
+          f"processes  ({len(sources)} sources; peak RSS {cold_rss:,.0f} MB, largest child {helper_rss_mb():,.0f} MB)")
     stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in (cold.get("seconds") or {}).items())
     print(f"cold stages:     {stages}  (entities: the cross-list clustering of issue 16, in the same run)")
     print(f"unchanged rerun: {again_s:6.2f} s wall, {again_cpu:6.2f} s CPU  ({unchanged} unchanged, "

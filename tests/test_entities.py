@@ -366,3 +366,55 @@ def test_evaluate_says_when_there_is_nothing_to_evaluate(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "UN reference: nothing to evaluate" in result.output and "IMO: nothing to evaluate" in result.output
     assert "precision" not in result.output
+
+
+def test_a_second_process_shares_a_full_computation_and_changes_nothing(db: Path, monkeypatch) -> None:
+    """The helper process screens half of the entries and examines half of the pairs: the links, their
+    evidence and the entities are those one process gives."""
+    from sanctrack.entities import helper
+
+    tables = "select * from entity_links order by link_id", "select * from entity_members order by all"
+    con = connect(db)
+    try:
+        monkeypatch.setenv("SANCTRACK_WORKERS", "1")
+        with transaction(con):
+            alone = recompute_entities(con, db, full=True)
+        before = [con.execute(sql).fetchall() for sql in tables]
+        monkeypatch.setenv("SANCTRACK_WORKERS", "2")
+        monkeypatch.setattr(helper, "MIN_ENTRIES", 1)
+        started = []
+        real = helper.Helper.submit
+        monkeypatch.setattr(helper.Helper, "submit", lambda self, *a: started.append(a[0]) or real(self, *a))
+        with transaction(con):
+            shared = recompute_entities(con, db, full=True)
+        after = [con.execute(sql).fetchall() for sql in tables]
+    finally:
+        con.close()
+    assert started == ["name_pairs", "evidence"]
+    assert shared == alone and after == before and alone.links > 0
+
+
+def test_a_helper_process_that_fails_leaves_its_share_to_this_one(db: Path, monkeypatch, caplog) -> None:
+    from concurrent.futures import Future
+
+    from sanctrack.entities import helper
+
+    def broken(self, *args) -> Future:
+        future: Future = Future()
+        future.set_exception(RuntimeError("the helper died"))
+        return future
+
+    con = connect(db)
+    try:
+        monkeypatch.setenv("SANCTRACK_WORKERS", "1")
+        with transaction(con):
+            alone = recompute_entities(con, db, full=True)
+        monkeypatch.setenv("SANCTRACK_WORKERS", "2")
+        monkeypatch.setattr(helper, "MIN_ENTRIES", 1)
+        monkeypatch.setattr(helper.Helper, "submit", broken)
+        with transaction(con):
+            again = recompute_entities(con, db, full=True)
+    finally:
+        con.close()
+    assert again == alone
+    assert "the helper process failed (the helper died); this process does its share" in caplog.text

@@ -19,6 +19,7 @@ import pandas as pd
 from sanctrack.entities.evaluate import (
     Scores, link_without_un_references, score_imo, score_un_references, un_reference_truth,
 )
+from sanctrack.entities.helper import helper_process
 from sanctrack.entities.evidence import (
     IMO, OFAC_ID, UN_REFERENCE, DateSpan, Entry, Key, country_codes, date_span, identifier_families, identifier_numbers,
     types_compatible,
@@ -238,9 +239,10 @@ def prepare_entities(con: duckdb.DuckDBPyConnection, db_path: Path | str | None 
     index_state = "none"
     if changed and len({e.list_key for e in entries.values()}) > 1:  # one list alone has no pairs
         names, index_state, stale = entity_names(con, None if db_path is None else Path(db_path), entries, cold)
-        pairs = propose(entries, names, None if cold else changed) | stale_pairs(entries, names, stale)
-        pairs |= {pair for pair in reviews if pair[0] in changed or pair[1] in changed}
-        fresh = examine(entries, names, pairs)
+        with helper_process(entries, names, len(changed)) as helper:  # a second core, for large computations
+            pairs = propose(entries, names, None if cold else changed, helper) | stale_pairs(entries, names, stale)
+            pairs |= {pair for pair in reviews if pair[0] in changed or pair[1] in changed}
+            fresh = examine(entries, names, pairs, helper)
     else:
         fresh = []
     if cold:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 
 from sanctrack.entities.cluster import LinkToCluster, cluster
 from sanctrack.entities.evidence import Entry, Key
+from sanctrack.entities.helper import Helper
 from sanctrack.entities.link import CACHE_SIZE, NameRows, PairEvidence, identifier_pairs, name_pairs, pair_evidence
 from sanctrack.entities.rules import CANDIDATE, LINKED, Decision, decide
 
@@ -34,23 +35,43 @@ class PairLink:
         return self.evidence.pair
 
 
-def propose(entries: dict[Key, Entry], names: NameRows, query: Iterable[Key] | None = None) -> set[tuple[Key, Key]]:
+def propose(entries: dict[Key, Entry], names: NameRows, query: Iterable[Key] | None = None,
+            helper: Helper | None = None) -> set[tuple[Key, Key]]:
     """Pairs worth examining: entries sharing an identifier, and names that meet across lists (for the
-    `query` entries only, when given: the entries that changed)."""
+    `query` entries only, when given: the entries that changed). With a `helper` process, it screens
+    half of the entries."""
     query = list(entries) if query is None else [k for k in query if k in entries]
     every = len(query) == len(entries)
-    return identifier_pairs(entries, None if every else set(query)) | name_pairs(entries, names, query, one_way=every)
+    pairs = identifier_pairs(entries, None if every else set(query))
+    if helper is None:
+        return pairs | name_pairs(entries, names, query, one_way=every)
+    theirs = helper.submit("name_pairs", query[0::2], every)
+    mine = name_pairs(entries, names, query[1::2], one_way=every)
+    return pairs | mine | helper.result(theirs, lambda: name_pairs(entries, names, query[0::2], one_way=every))
 
 
-def examine(entries: dict[Key, Entry], names: NameRows, pairs: Iterable[tuple[Key, Key]]) -> list[PairEvidence]:
-    """The evidence on each pair (pairs of entries no longer loaded are skipped)."""
+def examine(entries: dict[Key, Entry], names: NameRows, pairs: Iterable[tuple[Key, Key]],
+            helper: Helper | None = None) -> list[PairEvidence]:
+    """The evidence on each pair, in the order of the pairs (pairs of entries no longer loaded are
+    skipped). With a `helper` process, it examines every other pair."""
+    todo = [(a, b) for a, b in sorted(pairs) if a in entries and b in entries]
+    if helper is None:
+        return _evidence(entries, names, todo)
+    theirs = helper.submit("evidence", todo[0::2])
+    mine = _evidence(entries, names, todo[1::2])
+    theirs = helper.result(theirs, lambda: _evidence(entries, names, todo[0::2]))
+    out: list[PairEvidence] = [None] * len(todo)  # type: ignore[list-item]
+    out[0::2], out[1::2] = theirs, mine
+    return out
+
+
+def _evidence(entries: dict[Key, Entry], names: NameRows, pairs: list[tuple[Key, Key]]) -> list[PairEvidence]:
     cache: dict = {}
     out = []
-    for a, b in sorted(pairs):
-        if a in entries and b in entries:
-            out.append(pair_evidence(entries[a], entries[b], names, cache))
-            if len(cache) > CACHE_SIZE:
-                cache.clear()
+    for a, b in pairs:
+        out.append(pair_evidence(entries[a], entries[b], names, cache))
+        if len(cache) > CACHE_SIZE:
+            cache.clear()
     return out
 
 
