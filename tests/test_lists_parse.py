@@ -376,7 +376,7 @@ def test_billion_laughs_is_rejected_quickly() -> None:
     # libxml2's own amplification limit, or the DOCTYPE refusal: whichever the parser meets first.
     with pytest.raises(ListFormatError, match="declares a DOCTYPE|Maximum entity amplification factor exceeded"):
         parse_list(FIXTURES / "billion_laughs.xml")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10  # an expansion would take minutes and gigabytes: not a speed
 
 
 def test_external_entities_are_refused(tmp_path: Path) -> None:
