@@ -236,3 +236,14 @@ def test_a_list_transposed_into_another_authoritys_own_is_its_designation() -> N
     assert rows("Canada has transposed the listing of Omar Haddad into its own regulations.") == {
         ("Omar Haddad", "person", "Canada", "designated"),
     }
+
+
+def test_the_fields_of_a_published_list_entry_are_never_targets() -> None:
+    text = (
+        "Today OFAC designated the following persons:\n\n"
+        "1. KOVALENKO, Pyotr Andreyevich; DOB 12 Mar 1979; nationality Russia; Gender Male; Passport K7TR55P1 "
+        "(Russia); Tax ID No. 770412345678 (Russia) (individual) [UKRAINE-EO13660] (Linked To: SEVERNAYA ZVEZDA OOO).\n\n"
+        "2. SEVERNAYA ZVEZDA OOO; Organization Established Date 14 Feb 2011; Organization Type: Wholesale of "
+        "machinery; Registration Number 1117746123456 (Russia); Legal Entity Number 2138009ABCDEF12345 [RUSSIA-EO14024].\n"
+    )
+    assert names(text) == {"KOVALENKO, Pyotr Andreyevich", "SEVERNAYA ZVEZDA OOO"}

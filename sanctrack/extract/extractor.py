@@ -128,6 +128,7 @@ def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Mod
             if opt.authority not in slot or score > slot[opt.authority][0]:
                 slot[opt.authority] = (score, sc.index, opt)
     rows: list[Mention] = []
+    field_re = load_lexicon().record_field_re
     for key, by_authority in best.items():
         passing = [(a, v) for a, v in by_authority.items() if v[0] >= threshold]
         if not passing:
@@ -135,6 +136,8 @@ def rows_from_scores(doc: DocAnalysis, scored: list[ScoredCandidate], model: Mod
         if key[0] == "entity":
             entity = entities[key[1]]
             canon = cands[canonical_member(entity, cands)]
+            if field_re.fullmatch(canon.name or ""):
+                continue  # a field of a list entry ("Tax ID No. 5038127220", "RUSSIA-EO14024"): never a target
             entity_type = _entity_type(entity, cands)
             members = [cands[i] for i in entity.members]
         else:

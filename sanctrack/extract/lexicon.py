@@ -37,6 +37,7 @@ LEXICON_FILES: tuple[str, ...] = (
     "place_heads.csv",
     "predicates.csv",
     "programmes.csv",
+    "record_fields.csv",
     "role_nouns.csv",
     "rosatom.csv",
     "stopwords.csv",
@@ -78,6 +79,7 @@ class Lexicon:
     places: frozenset[str]  # countries, regions, cities: never a target on their own
     demonyms: frozenset[str]  # Russian, Iranians, Sri Lankan: never a target on their own
     programmes: frozenset[str]  # sanctions programmes, regimes, list names and their tags (SDGT): never targets
+    record_field_re: re.Pattern[str]  # "Tax ID No. 5038127220", "Organization Type": a list entry's fields, never names
     place_heads: frozenset[str]  # last words of an address or a place ("Road", "District"): never targets
     voice_re: re.Pattern[str]  # instruments and offices that show whose voice a document is (group vN)
     voice_of: dict[str, str]  # group name vN -> authority
@@ -158,10 +160,18 @@ def load_lexicon() -> Lexicon:
         victim_words=frozenset(w.lower() for w in _column("victim_events.csv", "word")),
         places=frozenset(_column("places.csv", "place")),
         programmes=frozenset(_column("programmes.csv", "name")),
+        record_field_re=_record_field_re(_column("record_fields.csv", "label")),
         place_heads=frozenset(_column("place_heads.csv", "word")),
         demonyms=frozenset(_column("demonyms.csv", "demonym")),
         **_voices(),
     )
+
+
+def _record_field_re(labels: list[str]) -> re.Pattern[str]:
+    """A span that is a field of a list entry: a label (any case), then nothing or a value with a digit
+    ("Passport C4YL28X5C", "Registration Number HRB 15254"), or a programme tag ("RUSSIA-EO14024")."""
+    alternation = _alternation(labels)
+    return re.compile(rf"(?i:{alternation})(?:[\s:#.]*|\s.*\d.*)|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-EO\d{{4,5}}", re.DOTALL)
 
 
 def _voices() -> dict:
