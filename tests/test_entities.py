@@ -394,8 +394,9 @@ def test_a_second_process_shares_a_full_computation_and_changes_nothing(db: Path
     assert shared == alone and after == before and alone.links > 0
 
 
-def test_a_helper_process_that_fails_leaves_its_share_to_this_one(db: Path, monkeypatch, caplog) -> None:
-    from concurrent.futures import Future
+@pytest.mark.parametrize("how", ["dies", "cannot start"])
+def test_a_helper_process_that_fails_leaves_its_share_to_this_one(db: Path, monkeypatch, caplog, how: str) -> None:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from sanctrack.entities import helper
 
@@ -404,6 +405,9 @@ def test_a_helper_process_that_fails_leaves_its_share_to_this_one(db: Path, monk
         future.set_exception(RuntimeError("the helper died"))
         return future
 
+    def refused(self, *args, **kwargs):  # what a daemonic process (a Dask worker) meets
+        raise AssertionError("daemonic processes are not allowed to have children")
+
     con = connect(db)
     try:
         monkeypatch.setenv("SANCTRACK_WORKERS", "1")
@@ -411,10 +415,14 @@ def test_a_helper_process_that_fails_leaves_its_share_to_this_one(db: Path, monk
             alone = recompute_entities(con, db, full=True)
         monkeypatch.setenv("SANCTRACK_WORKERS", "2")
         monkeypatch.setattr(helper, "MIN_ENTRIES", 1)
-        monkeypatch.setattr(helper.Helper, "submit", broken)
+        if how == "dies":
+            monkeypatch.setattr(helper.Helper, "submit", broken)
+        else:
+            monkeypatch.setattr(ProcessPoolExecutor, "submit", refused)
         with transaction(con):
             again = recompute_entities(con, db, full=True)
     finally:
         con.close()
     assert again == alone
-    assert "the helper process failed (the helper died); this process does its share" in caplog.text
+    reason = "the helper died" if how == "dies" else "daemonic processes are not allowed to have children"
+    assert f"the helper process failed ({reason}); this process does its share" in caplog.text

@@ -51,7 +51,14 @@ class Helper:
         self.failed = False
 
     def submit(self, name: str, *args) -> Future:
-        return self.executor.submit(_call, name, *args)
+        """Hand the helper a share; a helper that cannot start (a daemonic process, as a Dask worker is,
+        may not have children) gives a failed future, and `result` then does the share here."""
+        try:
+            return self.executor.submit(_call, name, *args)
+        except Exception as exc:
+            failed: Future = Future()
+            failed.set_exception(exc)
+            return failed
 
     def result(self, future: Future, redo):
         """The helper's result, or `redo()` in this process when the helper failed (it is then not used again)."""
