@@ -426,3 +426,17 @@ def test_a_helper_process_that_fails_leaves_its_share_to_this_one(db: Path, monk
     assert again == alone
     reason = "the helper died" if how == "dies" else "daemonic processes are not allowed to have children"
     assert f"the helper process failed ({reason}); this process does its share" in caplog.text
+
+
+@pytest.mark.parametrize("setting, load, expected", [("", 0.6, 2), ("", 1.8, 1), ("1", 0.2, 1), ("2", 3.0, 2),
+                                                     ("many", 0.2, 1)])
+def test_the_helper_is_used_only_where_a_core_is_idle_unless_told(monkeypatch, setting: str, load: float,
+                                                                  expected: int) -> None:
+    import os
+
+    from sanctrack.entities.helper import workers_allowed
+
+    monkeypatch.setenv("SANCTRACK_WORKERS", setting)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert workers_allowed() == expected

@@ -10,7 +10,8 @@ halves are put back in order).
 
 The process is started with `spawn` (a clean interpreter: forking a process that runs Prefect's
 threads is not safe) and only for large computations (MIN_ENTRIES), where its start-up (about three
-seconds: the data are pickled across) pays for itself. `SANCTRACK_WORKERS=1` turns it off. If it
+seconds: the data are pickled across) pays for itself, and only when a core is idle (the load
+average says so). `SANCTRACK_WORKERS=1` turns it off, `=2` forces it. If it
 cannot start or fails, the caller's process does all the work.
 """
 
@@ -32,7 +33,9 @@ _state: tuple | None = None  # (entries, names) in the helper process
 
 
 def workers_allowed() -> int:
-    """How many processes may share a computation: SANCTRACK_WORKERS, else the cores, at most 2."""
+    """How many processes may share a computation: SANCTRACK_WORKERS if set; else 2 when the machine has
+    two cores or more and one of them is idle (a load average below cores - 0.5, this run included),
+    since on a busy machine the helper only adds its start-up and its own caches' warming."""
     setting = os.environ.get("SANCTRACK_WORKERS", "").strip()
     if setting:
         try:
@@ -40,7 +43,14 @@ def workers_allowed() -> int:
         except ValueError:
             log.warning("SANCTRACK_WORKERS=%r is not a number: one process is used", setting)
             return 1
-    return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2:
+        return 1
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    if load > cores - 0.5:
+        log.info("entities: one process (load average %.1f on %d cores: no core is idle)", load, cores)
+        return 1
+    return 2
 
 
 class Helper:
